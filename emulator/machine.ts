@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: MIT
+/**
+ * GuestMachine owns one V86 instance and everything that talks to it: the
+ * console on ttyS0, the control channel to the guest daemon kpd on ttyS1, the
+ * 9p share for files, crash detection and status. It has no DOM and no Node
+ * dependency: the caller hands it an AssetSource, so the very same code runs
+ * in a browser Web Worker and in Node.
+ */
+import { V86, type V86Options } from 'v86';
+import { ArtifactError, parseManifest, verifyArtifact, type ArtifactName, type GuestManifest } from '../src/guest/manifest.js';
+import { STATE_FILE, STATE_INFO_FILE, parseStateInfo, staleReason, type StateInfo } from '../src/guest/state.js';
+import type {
+  BootMode, BytesListener, ExecResult, MachineStatus, PlaygroundEmulator, ReportListener, StartOptions, StatusListener,
+} from './api.js';
+import { CrashDetector, type KernelReport } from './crash-detector.js';
+import { ByteBatcher } from './byte-batcher.js';
+import { KpdChannel } from './kpd-channel.js';
+
+/** Machine shape; a saved state only restores into the same shape. */
+export const MEMORY_SIZE = 128 * 1024 * 1024;
+export const VGA_MEMORY_SIZE = 2 * 1024 * 1024;
+export const V86_VERSION = '0.5.462';
+
+export type ProgressListener = (loaded: number, total: number) => void;
+
+/** Where the guest files come from: fetch() in a browser, the file system in Node. */
+export interface AssetSource {
+  /** A file of public/guest/; null when it does not exist. */
+  load(name: string, onProgress?: ProgressListener): Promise<Uint8Array | null>;
+  /** v86.wasm, compiled. */
+  wasm(): Promise<WebAssembly.Module>;
+}
+
+/** The shell prompt (PS1 is set by the guest's /etc/profile), anywhere in the recent output. */
+const PROMPT = /@kdbus:[^\n]*[#$] /;
+
+interface Boot {
+  emulator: V86;
+  mode: BootMode;
+  startedAt: number;
+}
+
+export class GuestMachine implements PlaygroundEmulator {
+  private boot: Boot | null = null;
+  private options: StartOptions = { mode: 'snapshot' };
+  private manifest: GuestManifest | null = null;
+  private readonly consoleListeners: BytesListener[] = [];
+  private readonly statusListeners: StatusListener[] = [];
+  private readonly reportListeners: ReportListener[] = [];
+  private kpd: KpdChannel | null = null;
+  private consoleTail = '';
+  private crashed = false;
+  /** Reports already given: the console and /dev/kmsg both carry an Oops. */
+  private readonly seenReports = new Set<string>();
+
+  constructor(private readonly assets: AssetSource) {}
+
+  onConsole(listener: BytesListener): void {
+    this.consoleListeners.push(listener);
+  }
+
+  onStatus(listener: StatusListener): void {
+    this.statusListeners.push(listener);
+  }
+
+  onKernelReport(listener: ReportListener): void {
+    this.reportListeners.push(listener);
+  }
+
+  async start(options: StartOptions): Promise<void> {
+    this.options = options;
+    try {
+      await this.startOnce(options);
+    } catch (err) {
+      // Stop first: stop() emits 'stopped', which must not replace the error.
+      await this.stop().catch(() => undefined);
+      const file = err instanceof ArtifactError ? err.file : undefined;
+      this.emit({ state: 'error', message: err instanceof Error ? err.message : String(err), file });
+      throw err;
+    }
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start(this.options);
+  }
+
+  async stop(): Promise<void> {
+    const boot = this.boot;
+    this.boot = null;
+    this.kpd?.close('the machine stopped');
+    this.kpd = null;
+    if (boot) {
+      await boot.emulator.stop();
+      await boot.emulator.destroy();
+      this.emit({ state: 'stopped' });
+    }
+  }
+
+  write(bytes: Uint8Array): void {
+    this.boot?.emulator.serial_send_bytes(0, bytes);
+  }
+
+  resize(cols: number, rows: number): void {
+    this.options = { ...this.options, cols, rows };
+    this.kpd?.resize(cols, rows);
+  }
+
+  exec(command: string, onStdout?: BytesListener, onStderr?: BytesListener): Promise<ExecResult> {
+    if (!this.kpd) return Promise.reject(new Error('the guest is not running'));
+    return this.kpd.exec(command, onStdout, onStderr);
+  }
+
+  async putFile(guestPath: string, bytes: Uint8Array, mode = 0o644): Promise<void> {
+    const boot = this.requireBoot();
+    const name = `put-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+    await boot.emulator.create_file(`/${name}`, bytes);
+    const q = shellQuote(guestPath);
+    const cmd = `mkdir -p "$(dirname ${q})" && cat /mnt/host/${name} > ${q} && chmod ${mode.toString(8)} ${q}; s=$?; rm -f /mnt/host/${name}; exit $s`;
+    let err = '';
+    const { status } = await this.exec(cmd, undefined, (b) => { err += new TextDecoder().decode(b); });
+    if (status !== 0) throw new Error(`copying into ${guestPath} failed (${status}): ${err.trim()}`);
+  }
+
+  async saveState(): Promise<Uint8Array> {
+    return new Uint8Array(await this.requireBoot().emulator.save_state());
+  }
+
+  /** What the console showed last (kept so a saved state can show it again). */
+  recentConsole(): string {
+    return this.consoleTail;
+  }
+
+  getManifest(): GuestManifest | null {
+    return this.manifest;
+  }
+
+  private requireBoot(): Boot {
+    if (!this.boot) throw new Error('the guest is not running');
+    return this.boot;
+  }
+
+  private emit(status: MachineStatus): void {
+    for (const l of this.statusListeners) l(status);
+  }
+
+  private async load(name: string): Promise<Uint8Array> {
+    const bytes = await this.assets.load(name, (loaded, total) =>
+      this.emit({ state: 'loading', file: name, loaded, total }));
+    if (!bytes) throw new ArtifactError(name, 'missing (run npm run guest, or npm run build for the state)');
+    return bytes;
+  }
+
+  private async loadArtifact(name: ArtifactName, manifest: GuestManifest): Promise<Uint8Array> {
+    const bytes = await this.load(name);
+    await verifyArtifact(name, bytes, manifest.files[name]);
+    return bytes;
+  }
+
+  private async loadManifest(): Promise<GuestManifest> {
+    const bytes = await this.load('manifest.json');
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      throw new ArtifactError('manifest.json', 'is not valid JSON');
+    }
+    return parseManifest(json);
+  }
+
+  /** The state and its info, or a reason why the snapshot cannot be used. */
+  private async loadState(manifest: GuestManifest): Promise<{ info: StateInfo; state: Uint8Array } | string> {
+    const infoBytes = await this.assets.load(STATE_INFO_FILE);
+    if (!infoBytes) return 'no saved state yet (npm run build makes one)';
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(infoBytes));
+    } catch {
+      throw new ArtifactError(STATE_INFO_FILE, 'is not valid JSON');
+    }
+    const info = parseStateInfo(json);
+    const stale = staleReason(info, manifest, V86_VERSION, MEMORY_SIZE);
+    if (stale) return `the saved state is stale: ${stale}`;
+    const state = await this.load(STATE_FILE);
+    await verifyArtifact(STATE_FILE, state, info.state);
+    return { info, state };
+  }
+
+  private async startOnce(options: StartOptions): Promise<void> {
+    if (this.boot) throw new Error('already started');
+    this.crashed = false;
+    this.seenReports.clear();
+    this.consoleTail = '';
+    const manifest = (this.manifest = await this.loadManifest());
+    const bios = await this.loadArtifact('bios.bin', manifest);
+    const vgaBios = await this.loadArtifact('vgabios-stdvga.bin', manifest);
+    const v86opts: V86Options = {
+      wasm_fn: await this.wasmFn(),
+      memory_size: MEMORY_SIZE,
+      vga_memory_size: VGA_MEMORY_SIZE,
+      bios: { buffer: bios.buffer as ArrayBuffer },
+      vga_bios: { buffer: vgaBios.buffer as ArrayBuffer },
+      filesystem: {},
+      uart1: true,
+      autostart: true,
+      disable_keyboard: true,
+      disable_mouse: true,
+      disable_speaker: true,
+      acpi: false,
+    };
+    let mode = options.mode;
+    let note: string | undefined;
+    let replay = '';
+    if (mode === 'snapshot') {
+      const loaded = await this.loadState(manifest);
+      if (typeof loaded === 'string') {
+        note = `${loaded}; booting cold`;
+        mode = 'cold';
+      } else {
+        v86opts.initial_state = { buffer: loaded.state.buffer as ArrayBuffer };
+        replay = loaded.info.consoleTail;
+      }
+    }
+    if (mode === 'cold') {
+      v86opts.bzimage = { buffer: (await this.loadArtifact('bzImage', manifest)).buffer as ArrayBuffer };
+      v86opts.initrd = { buffer: (await this.loadArtifact('initrd.img', manifest)).buffer as ArrayBuffer };
+      v86opts.cmdline = manifest.cmdline;
+    }
+    this.emit({ state: 'booting', mode, note });
+    const startedAt = performance.now();
+    const emulator = new V86(v86opts);
+    this.boot = { emulator, mode, startedAt };
+    const ready = this.wire(emulator, mode);
+    if (replay) this.deliverConsole(new TextEncoder().encode(replay));
+    await ready;
+    this.emit({ state: 'ready', mode, msToReady: Math.round(performance.now() - startedAt) });
+  }
+
+  private async wasmFn(): Promise<V86Options['wasm_fn']> {
+    const module = await this.assets.wasm();
+    return async (imports) => (await WebAssembly.instantiate(module, imports)).exports;
+  }
+
+  /** Connects the serial ports; resolves when the guest is ready for input. */
+  private wire(emulator: V86, mode: BootMode): Promise<void> {
+    const detector = new CrashDetector();
+    const console = new ByteBatcher((bytes) => {
+      this.deliverConsole(bytes);
+      for (const report of detector.push(bytes)) this.report(report);
+    });
+    emulator.add_listener('serial0-output-byte', (b) => console.push(b));
+    const kpd = (this.kpd = new KpdChannel(
+      (bytes) => emulator.serial_send_bytes(1, bytes),
+      (text) => {
+        for (const report of new CrashDetector().push(new TextEncoder().encode(`${text}\n`))) this.report(report);
+      },
+    ));
+    const control = new ByteBatcher((bytes) => kpd.receive(bytes));
+    emulator.add_listener('serial1-output-byte', (b) => control.push(b));
+    return new Promise<void>((resolve, reject) => {
+      const failIfCrashed = (s: MachineStatus) => {
+        if (s.state === 'crashed') reject(new Error(`the guest crashed while booting: ${s.report.line}`));
+      };
+      this.statusListeners.push(failIfCrashed);
+      const done = () => {
+        this.statusListeners.splice(this.statusListeners.indexOf(failIfCrashed), 1);
+        if (this.options.cols && this.options.rows) kpd.resize(this.options.cols, this.options.rows);
+        resolve();
+      };
+      if (mode === 'snapshot') {
+        // A byte sent right as a restored machine resumes can be lost: ping until kpd answers.
+        emulator.add_listener('emulator-started', () => kpd.pingUntilAnswered().then(done, reject));
+      } else {
+        Promise.all([kpd.whenUp(), this.whenPrompt()]).then(done, reject);
+      }
+    });
+  }
+
+  private promptWaiters: Array<() => void> = [];
+
+  private whenPrompt(): Promise<void> {
+    return new Promise((resolve) => this.promptWaiters.push(resolve));
+  }
+
+  private deliverConsole(bytes: Uint8Array): void {
+    this.consoleTail = (this.consoleTail + new TextDecoder().decode(bytes)).slice(-2048);
+    if (this.promptWaiters.length && PROMPT.test(this.consoleTail)) {
+      for (const w of this.promptWaiters.splice(0)) w();
+    }
+    for (const l of this.consoleListeners) l(bytes);
+  }
+
+  private report(report: KernelReport): void {
+    const key = `${report.kind}:${report.line}`;
+    if (this.seenReports.has(key)) return;
+    this.seenReports.add(key);
+    for (const l of this.reportListeners) l(report);
+    if (report.kind === 'warning' || this.crashed) return;
+    this.crashed = true;
+    this.emit({ state: 'crashed', report });
+    // A panicked kernel spins forever; stop it so it does not burn the CPU.
+    // Only this boot's emulator: a quick Restart may have started a new one by then.
+    const emulator = this.boot?.emulator;
+    if (report.kind === 'panic') setTimeout(() => { if (emulator && this.boot?.emulator === emulator) void emulator.stop(); }, 500);
+  }
+}
+
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Makes the instant-start state: boot cold in Node, quiesce, save, compress
+ * with zstd (which v86 decompresses itself on restore), and record what the
+ * state was made from in state.json. Skipped when the state on disk is still
+ * valid for the current guest artifacts and v86.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { init as zstdInit, compress } from '@bokuweb/zstd-wasm';
+import { parseManifest, sha256Hex, verifyArtifact } from '../../src/guest/manifest.js';
+import { STATE_FILE, STATE_INFO_FILE, parseStateInfo, staleReason, type StateInfo } from '../../src/guest/state.js';
+import { GuestMachine, MEMORY_SIZE, V86_VERSION } from '../machine.js';
+import { GUEST_DIR, NodeAssetSource } from './assets.js';
+
+/** Why the state on disk must be (re)made, or null when it is fine. */
+export async function stateProblem(dir = GUEST_DIR): Promise<string | null> {
+  if (!existsSync(dir + STATE_INFO_FILE) || !existsSync(dir + STATE_FILE)) return 'there is no saved state';
+  try {
+    const manifest = parseManifest(JSON.parse(await readFile(dir + 'manifest.json', 'utf8')));
+    const info = parseStateInfo(JSON.parse(await readFile(dir + STATE_INFO_FILE, 'utf8')));
+    const stale = staleReason(info, manifest, V86_VERSION, MEMORY_SIZE);
+    if (stale) return `the saved state is stale: ${stale}`;
+    await verifyArtifact(STATE_FILE, new Uint8Array(await readFile(dir + STATE_FILE)), info.state);
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/**
+ * v86 saves only the non-zero pages of guest RAM, so zero as much as we can:
+ * drop the page cache and slab (init_on_free=1 zeroes freed pages), then fill
+ * the free memory with a tmpfs file and delete it. That zeroes even the pages
+ * no one ever freed, which still hold what the boot loader and the kernel
+ * decompressor left there.
+ */
+const QUIESCE = [
+  'sync',
+  'echo 3 > /proc/sys/vm/drop_caches',
+  'mkdir -p /run/zero && mount -t tmpfs -o size=100% zero /run/zero',
+  "free_mb=$(awk '/^MemFree:/ { print int($2 / 1024) - 6 }' /proc/meminfo)",
+  'dd if=/dev/zero of=/run/zero/fill bs=1M count=$free_mb 2>/dev/null',
+  'rm -f /run/zero/fill && umount /run/zero && rmdir /run/zero',
+  'echo 3 > /proc/sys/vm/drop_caches',
+].join(' && ');
+
+/** What the shell showed at save time, from the last banner on: replayed on restore. */
+function screenAtSave(consoleText: string): string {
+  const banner = consoleText.lastIndexOf('Welcome to kdbus-playground');
+  return banner >= 0 ? consoleText.slice(consoleText.lastIndexOf('\n', banner) + 1) : consoleText.slice(-200);
+}
+
+export async function makeState(dir = GUEST_DIR, log: (s: string) => void = () => {}): Promise<StateInfo> {
+  const machine = new GuestMachine(new NodeAssetSource(dir));
+  const reports: string[] = [];
+  machine.onKernelReport((r) => reports.push(`${r.kind}: ${r.line}`));
+  const t0 = performance.now();
+  await machine.start({ mode: 'cold' });
+  const bootMs = Math.round(performance.now() - t0);
+  log(`booted cold in ${bootMs} ms`);
+  const { status } = await machine.exec(QUIESCE);
+  if (status !== 0) throw new Error(`quiescing the guest failed (${status})`);
+  if (reports.length) throw new Error(`the guest kernel reported problems while booting:\n${reports.join('\n')}`);
+  const raw = await machine.saveState();
+  const consoleTail = screenAtSave(machine.recentConsole());
+  await machine.stop();
+  await zstdInit();
+  const packed = compress(raw, 19);
+  const manifest = parseManifest(JSON.parse(await readFile(dir + 'manifest.json', 'utf8')));
+  const info: StateInfo = {
+    format: 1,
+    kernelSha256: manifest.files.bzImage.sha256,
+    initrdSha256: manifest.files['initrd.img'].sha256,
+    v86Version: V86_VERSION,
+    memorySize: MEMORY_SIZE,
+    state: { sha256: await sha256Hex(packed), size: packed.length },
+    consoleTail,
+    bootMs,
+  };
+  // Write the state first and its description last, each atomically, so a
+  // crash in between leaves a state.json that does not describe the file.
+  await writeFile(dir + STATE_FILE + '.tmp', packed);
+  await rename(dir + STATE_FILE + '.tmp', dir + STATE_FILE);
+  await writeFile(dir + STATE_INFO_FILE + '.tmp', JSON.stringify(info, null, 2) + '\n');
+  await rename(dir + STATE_INFO_FILE + '.tmp', dir + STATE_INFO_FILE);
+  log(`state: ${raw.length} B raw, ${packed.length} B zstd-19`);
+  return info;
+}

@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# Builds the kdbus-playground guest from Debian packages and this repo:
+#   bzImage     Linux 6.1 (linux-source-6.1), i386, tinyconfig + kernel/playground.config
+#   initrd.img  busybox-static:i386 + our tools + rootfs/, as a sorted newc cpio, gzip -n
+#   bios.bin, vgabios-stdvga.bin   Debian's seabios, as shipped
+# and writes them with manifest.json to public/guest/ (or --out DIR).
+#
+#   guest-image/build.sh            build and install into public/guest/
+#   guest-image/build.sh --check    build into a scratch folder and compare every
+#                                   sha256 with the committed manifest (CI)
+#
+# Reproducible: the build runs in a fixed folder (KP_BUILD_DIR), with fixed
+# KBUILD_* identity and timestamps, so the same Debian inputs give the same bytes.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+build=${KP_BUILD_DIR:-/var/tmp/kdbus-playground-build}
+out=$top/public/guest
+check=0
+epoch=1427846400 # 2015-04-01 00:00:00 UTC, the month kdbus was proposed for 4.1
+jobs=$(nproc)
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--check) check=1 ;;
+	--out) out=$2; shift ;;
+	-h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+	*) echo "build.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+	esac
+	shift
+done
+[ $check = 1 ] && out=$build/check-out
+
+# Debian packages the build reads; their versions go into the manifest.
+pkgs_input="linux-source-6.1 gcc-i686-linux-gnu libc6-dev-i386-cross seabios"
+pkgs_tools="make bc flex bison cpio gzip xz-utils zstd gcc libc6-dev"
+
+say() { printf '\033[1m[guest]\033[0m %s\n' "$*"; }
+die() { printf '[guest] error: %s\n' "$*" >&2; exit 1; }
+
+pkg_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || true; }
+
+ensure_packages() {
+	local missing=() p
+	for p in $pkgs_input $pkgs_tools; do
+		[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} = 0 ] && return
+	if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+		die "missing Debian packages: ${missing[*]} (as root: apt-get install ${missing[*]})"
+	fi
+	say "installing ${missing[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# busybox-static:i386 is unpacked from its .deb, never installed over the host's busybox.
+fetch_busybox() {
+	local dir=$build/busybox deb
+	if ! dpkg --print-foreign-architectures | grep -qx i386; then
+		[ "$(id -u)" = 0 ] || die "dpkg needs the i386 architecture: dpkg --add-architecture i386 && apt-get update"
+		dpkg --add-architecture i386
+		apt-get update -qq
+	fi
+	rm -rf "$dir" && mkdir -p "$dir"
+	(cd "$dir" && apt-get download -qq busybox-static:i386 >/dev/null 2>&1) ||
+		{ apt-get update -qq && (cd "$dir" && apt-get download -qq busybox-static:i386 >/dev/null); } ||
+		die "could not download busybox-static:i386"
+	deb=$(ls "$dir"/busybox-static_*_i386.deb)
+	busybox_version=$(dpkg-deb -f "$deb" Version)
+	dpkg-deb -x "$deb" "$dir/root"
+}
+
+kmake() {
+	make -C "$build/linux" ARCH=i386 CROSS_COMPILE=i686-linux-gnu- -j"$jobs" -s \
+		KBUILD_BUILD_TIMESTAMP="$(LC_ALL=C date -u -d @$epoch)" KBUILD_BUILD_USER=kdbus \
+		KBUILD_BUILD_HOST=playground KBUILD_BUILD_VERSION=1 "$@"
+}
+
+prepare_kernel_tree() {
+	local want stamp=$build/linux/.kp-source
+	want=$(pkg_version linux-source-6.1)
+	if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+		say "unpacking linux-source-6.1 $want"
+		rm -rf "$build/linux" "$build/linux-source-6.1"
+		tar -C "$build" -xf /usr/src/linux-source-6.1.tar.xz
+		mv "$build/linux-source-6.1" "$build/linux"
+		echo "$want" >"$stamp"
+	fi
+}
+
+configure_kernel() {
+	local frag=$here/kernel/playground.config line
+	kmake tinyconfig >/dev/null
+	(cd "$build/linux" && ARCH=i386 scripts/kconfig/merge_config.sh -m .config "$frag" >/dev/null 2>&1)
+	kmake olddefconfig
+	while read -r line; do
+		case $line in CONFIG_*) grep -qxF "$line" "$build/linux/.config" ||
+			die "kernel option did not take (missing dependency?): $line" ;;
+		esac
+	done <"$frag"
+}
+
+build_kernel() {
+	say "configuring the kernel"
+	configure_kernel
+	say "building bzImage ($jobs jobs)"
+	kmake bzImage
+	kernel_release=$(kmake -s kernelrelease)
+}
+
+build_tools() {
+	local cflags="-static -Os -s -Wall -Wextra -Werror -ffile-prefix-map=$top/= -Wl,--build-id=none"
+	mkdir -p "$build/tools"
+	for src in "$here"/tools/*.c; do
+		i686-linux-gnu-gcc $cflags -o "$build/tools/$(basename "$src" .c)" "$src"
+	done
+}
+
+# Everything the initramfs holds is first copied into a staging folder with
+# fixed modes and mtimes: gen_init_cpio takes a file's mtime from the file,
+# and a checkout's or a fresh build's mtimes differ from machine to machine.
+stage_files() {
+	local stage=$build/stage f
+	rm -rf "$stage" && mkdir -p "$stage/sbin" "$stage/bin"
+	cp "$build/busybox/root/bin/busybox" "$stage/bin/busybox"
+	cp "$build"/tools/* "$stage/sbin/"
+	(cd "$here/rootfs" && find . -type f | LC_ALL=C sort) | while read -r f; do
+		mkdir -p "$stage/$(dirname "$f")"
+		cp "$here/rootfs/$f" "$stage/$f"
+	done
+	find "$stage" -exec touch -h -d "@$epoch" {} +
+}
+
+# The initramfs, described as a gen_init_cpio list so modes, owners and
+# device nodes do not depend on the checkout or on who builds.
+initramfs_list() {
+	local stage=$build/stage applet f mode
+	for d in bin sbin usr usr/bin usr/sbin etc etc/init.d dev proc sys tmp run root \
+		home mnt mnt/host var usr/local usr/local/bin; do
+		echo "dir /$d 0755 0 0"
+	done
+	echo "dir /home/user 0755 1000 1000"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	echo "nod /dev/null 0666 0 0 c 1 3"
+	"$stage/bin/busybox" --list-full >"$build/applets" ||
+		die "cannot run the i386 busybox to list its applets (does this kernel run 32-bit programs?)"
+	LC_ALL=C sort "$build/applets" | while read -r applet; do
+		[ "$applet" = bin/busybox ] || echo "slink /$applet /bin/busybox 0777 0 0"
+	done
+	echo "slink /init /bin/busybox 0777 0 0"
+	(cd "$stage" && find . -type f | LC_ALL=C sort) | while read -r f; do
+		mode=0644
+		case $f in ./bin/* | ./sbin/* | ./etc/init.d/*) mode=0755 ;; esac
+		echo "file ${f#.} $stage/${f#./} $mode 0 0"
+	done
+}
+
+build_initramfs() {
+	say "packing the initramfs"
+	stage_files
+	initramfs_list >"$build/initramfs.list"
+	[ -x "$build/linux/usr/gen_init_cpio" ] ||
+		gcc -O2 -o "$build/linux/usr/gen_init_cpio" "$build/linux/usr/gen_init_cpio.c"
+	"$build/linux/usr/gen_init_cpio" -t "$epoch" "$build/initramfs.list" | gzip -9 -n >"$build/initrd.img"
+}
+
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+write_manifest() {
+	local f first=1
+	{
+		echo '{'
+		echo '  "kernelRelease": "'"$kernel_release"'",'
+		echo '  "cmdline": "'"$(tr -s ' \n' '  ' <"$here/kernel/cmdline" | sed 's/ $//')"'",'
+		echo '  "files": {'
+		for f in bzImage initrd.img bios.bin vgabios-stdvga.bin; do
+			[ $first = 1 ] || echo ','
+			first=0
+			printf '    "%s": { "sha256": "%s", "size": %s }' "$f" "$(sha "$out/$f")" "$(stat -c %s "$out/$f")"
+		done
+		echo
+		echo '  },'
+		echo '  "debian": {'
+		for p in $pkgs_input; do
+			echo "    \"$p\": \"$(pkg_version "$p")\","
+		done
+		echo "    \"busybox-static:i386\": \"$busybox_version\""
+		echo '  }'
+		echo '}'
+	} >"$out/manifest.json"
+}
+
+compare_with_committed() {
+	local committed=$top/public/guest/manifest.json f a b bad=0
+	[ -f "$committed" ] || die "no committed manifest at $committed"
+	if ! diff <(sed -n '/"debian"/,/}/p' "$committed") <(sed -n '/"debian"/,/}/p' "$out/manifest.json") >"$build/debian.diff"; then
+		say "the Debian inputs changed since the artifacts were committed:"
+		cat "$build/debian.diff"
+		say "byte comparison skipped: rebuild with 'npm run guest' and commit public/guest/"
+		[ "${KP_STRICT:-0}" = 1 ] && exit 1
+		return 0
+	fi
+	for f in bzImage initrd.img bios.bin vgabios-stdvga.bin; do
+		a=$(grep -o "\"$f\": { \"sha256\": \"[0-9a-f]*\"" "$committed" | grep -o '[0-9a-f]\{64\}')
+		b=$(sha "$out/$f")
+		if [ "$a" = "$b" ]; then
+			say "reproduced $f ($b)"
+		else
+			echo "[guest] MISMATCH $f: manifest $a, rebuilt $b" >&2
+			bad=1
+		fi
+	done
+	[ $bad = 0 ] || die "the rebuilt guest differs from public/guest/manifest.json"
+	say "all artifacts reproduced bit for bit"
+}
+
+main() {
+	ensure_packages
+	mkdir -p "$build" "$out"
+	fetch_busybox
+	prepare_kernel_tree
+	build_kernel
+	build_tools
+	build_initramfs
+	cp "$build/linux/arch/x86/boot/bzImage" "$build/initrd.img" "$out/"
+	cp /usr/share/seabios/bios.bin /usr/share/seabios/vgabios-stdvga.bin "$out/"
+	write_manifest
+	if [ $check = 1 ]; then
+		compare_with_committed
+	else
+		say "guest $kernel_release written to ${out#"$top"/}: $(du -b "$out/bzImage" | cut -f1) B kernel, $(du -b "$out/initrd.img" | cut -f1) B initrd"
+	fi
+}
+
+main
