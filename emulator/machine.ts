@@ -50,6 +50,8 @@ export class GuestMachine implements PlaygroundEmulator {
   private kpd: KpdChannel | null = null;
   private consoleTail = '';
   private crashed = false;
+  /** Counts start() and stop() calls, so a start that was overtaken by them can tell. */
+  private run = 0;
   /** Reports already given: the console and /dev/kmsg both carry an Oops. */
   private readonly seenReports = new Set<string>();
 
@@ -69,9 +71,12 @@ export class GuestMachine implements PlaygroundEmulator {
 
   async start(options: StartOptions): Promise<void> {
     this.options = options;
+    const run = ++this.run;
     try {
-      await this.startOnce(options);
+      await this.startOnce(options, run);
     } catch (err) {
+      // Superseded by stop() or restart() meanwhile: the newer run owns the status and the emulator.
+      if (run !== this.run) throw err;
       // Stop first: stop() emits 'stopped', which must not replace the error.
       await this.stop().catch(() => undefined);
       const file = err instanceof ArtifactError ? err.file : undefined;
@@ -86,6 +91,7 @@ export class GuestMachine implements PlaygroundEmulator {
   }
 
   async stop(): Promise<void> {
+    this.run++;
     const boot = this.boot;
     this.boot = null;
     this.kpd?.close('the machine stopped');
@@ -186,7 +192,7 @@ export class GuestMachine implements PlaygroundEmulator {
     return { info, state };
   }
 
-  private async startOnce(options: StartOptions): Promise<void> {
+  private async startOnce(options: StartOptions, run: number): Promise<void> {
     if (this.boot) throw new Error('already started');
     this.crashed = false;
     this.seenReports.clear();
@@ -226,6 +232,7 @@ export class GuestMachine implements PlaygroundEmulator {
       v86opts.initrd = { buffer: (await this.loadArtifact('initrd.img', manifest)).buffer as ArrayBuffer };
       v86opts.cmdline = manifest.cmdline;
     }
+    if (run !== this.run) throw new Error('stopped before the guest booted');
     this.emit({ state: 'booting', mode, note });
     const startedAt = performance.now();
     const emulator = new V86(v86opts);
@@ -298,10 +305,20 @@ export class GuestMachine implements PlaygroundEmulator {
     if (report.kind === 'warning' || this.crashed) return;
     this.crashed = true;
     this.emit({ state: 'crashed', report });
-    // A panicked kernel spins forever; stop it so it does not burn the CPU.
-    // Only this boot's emulator: a quick Restart may have started a new one by then.
+    if (report.kind === 'panic') this.afterPanic();
+  }
+
+  /**
+   * A panicked kernel answers nothing more: fail what waits on kpd now, and
+   * stop the emulator soon (it spins forever), once the panic text is out.
+   * Only this boot's emulator: a quick Restart may have started a new one.
+   */
+  private afterPanic(): void {
+    this.kpd?.close('the guest kernel panicked');
     const emulator = this.boot?.emulator;
-    if (report.kind === 'panic') setTimeout(() => { if (emulator && this.boot?.emulator === emulator) void emulator.stop(); }, 500);
+    setTimeout(() => {
+      if (emulator && this.boot?.emulator === emulator) void emulator.stop();
+    }, 500);
   }
 }
 

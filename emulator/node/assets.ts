@@ -2,6 +2,7 @@
 /** Guest files for Node: read from public/guest/ and node_modules/v86. */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AssetSource } from '../machine.js';
 
@@ -15,11 +16,12 @@ export function v86WasmPath(): string {
 }
 
 export class NodeAssetSource implements AssetSource {
-  constructor(private readonly dir: string = GUEST_DIR) {}
+  /** KP_GUEST_DIR points the CLI and tests at another copy of the artifacts. */
+  constructor(private readonly dir: string = process.env.KP_GUEST_DIR ?? GUEST_DIR) {}
 
   async load(name: string): Promise<Uint8Array | null> {
     try {
-      return new Uint8Array(await readFile(this.dir + name));
+      return new Uint8Array(await readFile(join(this.dir, name)));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+/** Argument parsing of the CLI's exec command, apart from the CLI so tests can load it. */
+import { basename } from 'node:path';
+import type { BootMode } from '../api.js';
+
+export class UsageError extends Error {}
+
+export interface ExecArgs {
+  mode: BootMode;
+  console: boolean;
+  puts: Array<{ host: string; guest: string }>;
+  command: string;
+}
+
+export function parseExecArgs(args: string[]): ExecArgs {
+  const out: ExecArgs = { mode: 'snapshot', console: false, puts: [], command: '' };
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--cold') out.mode = 'cold';
+    else if (a === '--console') out.console = true;
+    else if (a === '--put' || a.startsWith('--put=')) {
+      const spec = a === '--put' ? args[++i] : a.slice('--put='.length);
+      if (!spec) throw new UsageError('--put needs HOSTFILE[:GUESTPATH]');
+      const colon = spec.indexOf(':');
+      const host = colon < 0 ? spec : spec.slice(0, colon);
+      const guest = colon < 0 ? `/tmp/${basename(spec)}` : spec.slice(colon + 1);
+      if (!host || !guest.startsWith('/')) throw new UsageError(`--put ${spec}: GUESTPATH must be absolute`);
+      out.puts.push({ host, guest });
+    } else if (a === '--') rest.push(...args.slice(i + 1)), (i = args.length);
+    else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
+    else rest.push(a);
+  }
+  if (rest.length === 0) throw new UsageError('exec needs a shell command');
+  out.command = rest.join(' ');
+  return out;
+}

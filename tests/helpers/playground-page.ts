@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+/** Driving the playground page in a real browser: status, terminal text, typing. */
+import type { Browser, Page } from 'playwright-core';
+
+export const WAIT_MS = 60_000;
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--disable-quic', '--no-first-run',
+];
+
+export interface OpenPage {
+  page: Page;
+  /** Uncaught errors in the page or its worker. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export async function openPlayground(browser: Browser, url: string, viewport = { width: 1280, height: 720 }): Promise<OpenPage> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  await page.goto(url);
+  return { page, errors, close: () => context.close() };
+}
+
+export async function status(page: Page): Promise<{ state: string; text: string }> {
+  const el = page.getByTestId('status');
+  return { state: (await el.getAttribute('data-state')) ?? '', text: await el.innerText() };
+}
+
+/** States that mean the awaited one will not come (so a wait fails at once, showing why). */
+const HOPELESS: Record<string, string[]> = {
+  ready: ['error', 'crashed'],
+  crashed: ['error'],
+  error: ['ready', 'crashed'],
+};
+
+/** Waits for a status state and returns the status text. */
+export async function waitForState(page: Page, state: string, timeout = WAIT_MS): Promise<string> {
+  const handle = await page.waitForFunction(
+    ([want, bad]) => {
+      const s = document.querySelector('[data-testid="status"]')?.getAttribute('data-state') ?? '';
+      return s === want || bad.includes(s) ? s : null;
+    },
+    [state, HOPELESS[state] ?? []] as const,
+    { timeout, polling: 100 },
+  );
+  const got = (await handle.jsonValue()) as string;
+  const { text } = await status(page);
+  if (got !== state) throw new Error(`expected status ${state}, got ${got}: ${text}`);
+  return text;
+}
+
+/** The whole terminal text (scrollback included), as the terminal element offers it. */
+export function terminalText(page: Page): Promise<string> {
+  return page.getByTestId('terminal').evaluate((el) => {
+    const read = (el as HTMLElement & { readTerminalText?: () => string }).readTerminalText;
+    return read ? read() : '';
+  });
+}
+
+/** The rows visible on screen, read from xterm's DOM renderer. */
+export function visibleRows(page: Page): Promise<string[]> {
+  return page.locator('.xterm-rows > div').evaluateAll((rows) =>
+    rows.map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()));
+}
+
+export async function waitForText(page: Page, pattern: RegExp, timeout = WAIT_MS): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const text = await terminalText(page);
+    const m = text.match(pattern);
+    if (m) return m;
+    if (Date.now() > deadline) {
+      throw new Error(`no ${pattern} in the terminal after ${timeout} ms; it shows:\n${text.slice(-1500)}`);
+    }
+    await page.waitForTimeout(100);
+  }
+}
+
+/** Types a line into the terminal the way a user does: focus, keys, Enter. */
+export async function typeLine(page: Page, line: string): Promise<void> {
+  await page.locator('.xterm-helper-textarea').focus();
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+}
+
+/** Waits until the machine is ready and a shell prompt is on screen. */
+export async function waitForPrompt(page: Page, timeout = WAIT_MS): Promise<string> {
+  const statusText = await waitForState(page, 'ready', timeout);
+  await waitForText(page, /@kdbus:[^\n]*[#$]\s*$/, timeout);
+  return statusText;
+}
+
+const KERNEL_REPORT = /Oops|BUG:|WARNING:/;
+
+/** Throws if the console shows a kernel Oops, BUG or WARNING. */
+export async function expectNoKernelReports(page: Page): Promise<void> {
+  const text = await terminalText(page);
+  const line = text.split('\n').find((l) => KERNEL_REPORT.test(l));
+  if (line !== undefined) throw new Error(`the kernel reported a problem: ${line}`);
+}
