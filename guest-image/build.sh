@@ -105,16 +105,32 @@ configure_kernel() {
 	done <"$frag"
 }
 
+# kdbus is built into the kernel (it may then use any kernel function, not
+# only exported ones): its sources are copied to ipc/kdbus/ with mtimes kept,
+# so an unchanged file is not rebuilt, and its uapi header to include/uapi/.
+add_kdbus() {
+	local src=$here/kdbus dst=$build/linux/ipc/kdbus
+	[ -f "$src/Makefile" ] || return 0
+	mkdir -p "$dst"
+	find "$dst" -maxdepth 1 -type f \( -name '*.[ch]' -o -name Makefile \) | while read -r f; do
+		[ -e "$src/$(basename "$f")" ] || rm -f "$f" "${f%.c}.o"
+	done
+	cp -p "$src"/Makefile "$src"/*.[ch] "$dst"/ 2>/dev/null || cp -p "$src"/Makefile "$dst"/
+	cp -p "$src/uapi/linux/kdbus.h" "$build/linux/include/uapi/linux/kdbus.h"
+	grep -qx 'obj-y += kdbus/' "$build/linux/ipc/Makefile" || echo 'obj-y += kdbus/' >>"$build/linux/ipc/Makefile"
+}
+
 build_kernel() {
 	say "configuring the kernel"
 	configure_kernel
+	add_kdbus
 	say "building bzImage ($jobs jobs)"
 	kmake bzImage
 	kernel_release=$(kmake -s kernelrelease)
 }
 
 build_tools() {
-	local cflags="-static -Os -s -Wall -Wextra -Werror -ffile-prefix-map=$top/= -Wl,--build-id=none"
+	local cflags="-static -Os -s -Wall -Wextra -Werror -ffile-prefix-map=$top/= -Wl,--build-id=none -I$here/kdbus/uapi"
 	mkdir -p "$build/tools"
 	for src in "$here"/tools/*.c; do
 		i686-linux-gnu-gcc $cflags -o "$build/tools/$(basename "$src" .c)" "$src"
