@@ -16,12 +16,28 @@ export interface OpenPage {
   close(): Promise<void>;
 }
 
-export async function openPlayground(browser: Browser, url: string, viewport = { width: 1280, height: 720 }): Promise<OpenPage> {
+export interface OpenOptions {
+  /** Runs on the new page right before page.goto (e.g. to listen for responses or start a clock). */
+  beforeGoto?: (page: Page) => void | Promise<void>;
+  /** When page.goto returns; default 'load'. */
+  waitUntil?: 'commit' | 'domcontentloaded' | 'load' | 'networkidle';
+}
+
+/** Opens the page in a fresh browser context (its own cache and storage, like a first visit). */
+export async function openPlayground(
+  browser: Browser, url: string, viewport = { width: 1280, height: 720 }, options: OpenOptions = {},
+): Promise<OpenPage> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
-  await page.goto(url);
+  try {
+    await options.beforeGoto?.(page);
+    await page.goto(url, { waitUntil: options.waitUntil ?? 'load' });
+  } catch (err) {
+    await context.close();
+    throw err;
+  }
   return { page, errors, close: () => context.close() };
 }
 
@@ -87,10 +103,13 @@ export async function typeLine(page: Page, line: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** A shell prompt at the very end of the terminal text, the cursor waiting after it. */
+export const PROMPT_AT_END = /@kdbus:[^\n]*[#$]\s*$/;
+
 /** Waits until the machine is ready and a shell prompt is on screen. */
 export async function waitForPrompt(page: Page, timeout = WAIT_MS): Promise<string> {
   const statusText = await waitForState(page, 'ready', timeout);
-  await waitForText(page, /@kdbus:[^\n]*[#$]\s*$/, timeout);
+  await waitForText(page, PROMPT_AT_END, timeout);
   return statusText;
 }
 
