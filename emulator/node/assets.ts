@@ -2,12 +2,15 @@
 /** Guest files for Node: read from public/guest/ and node_modules/v86. */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AssetSource } from '../machine.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const GUEST_DIR = fileURLToPath(new URL('../../public/guest/', import.meta.url));
+/** The guest artifacts: public/guest/, or KP_GUEST_DIR (for another copy, as tests use). */
+export const GUEST_DIR = process.env.KP_GUEST_DIR
+  ? `${resolve(process.env.KP_GUEST_DIR)}/`
+  : fileURLToPath(new URL('../../public/guest/', import.meta.url));
 
 let wasmModule: Promise<WebAssembly.Module> | null = null;
 
@@ -16,8 +19,7 @@ export function v86WasmPath(): string {
 }
 
 export class NodeAssetSource implements AssetSource {
-  /** KP_GUEST_DIR points the CLI and tests at another copy of the artifacts. */
-  constructor(private readonly dir: string = process.env.KP_GUEST_DIR ?? GUEST_DIR) {}
+  constructor(private readonly dir: string = GUEST_DIR) {}
 
   async load(name: string): Promise<Uint8Array | null> {
     try {

@@ -44,6 +44,32 @@ for (const mode of ['snapshot', 'cold'] as const) {
       await expect.poll(() => guest.console(), { timeout: 20_000 }).toMatch(/typed-42/);
     });
 
+    it('sleeps for real (i386 programs use the 32-bit time syscalls)', async () => {
+      const { stdout, status } = await guest.run("a=$(cut -d' ' -f1 /proc/uptime); sleep 1; echo $a $(cut -d' ' -f1 /proc/uptime)");
+      expect(status).toBe(0);
+      const [before, after] = stdout.trim().split(' ').map(Number);
+      expect(after! - before!).toBeGreaterThanOrEqual(0.95);
+    });
+
+    it('is UTF-8 clean both ways on the tty', async () => {
+      guest.machine.write(new TextEncoder().encode('echo "héllo wörld ✓ $((2*3))"\r'));
+      await expect.poll(() => guest.console(), { timeout: 20_000 }).toMatch(/\r\nhéllo wörld ✓ 6\r\n/);
+    });
+
+    it('has job control: Ctrl-Z stops a job, fg resumes it, Ctrl-C ends it', async () => {
+      const type = (s: string) => guest.machine.write(new TextEncoder().encode(s));
+      type('sleep 100\r');
+      await new Promise((r) => setTimeout(r, 500));
+      type('\x1a');
+      await expect.poll(() => guest.console(), { timeout: 20_000 }).toMatch(/\[1\]\+\s+Stopped\s+sleep 100/);
+      type('fg\r');
+      await new Promise((r) => setTimeout(r, 500));
+      type('\x03');
+      type('echo after-$((40+2))\r');
+      await expect.poll(() => guest.console(), { timeout: 20_000 }).toMatch(/after-42/);
+      expect((await guest.run('pgrep -x sleep || echo none')).stdout).toBe('none\n');
+    });
+
     it('has the mounts and the job-control tty the issue asks for', async () => {
       const { stdout } = await guest.run('cut -d" " -f2,3 /proc/mounts');
       for (const m of ['/proc proc', '/sys sysfs', '/dev devtmpfs', '/dev/pts devpts', '/tmp tmpfs', '/run tmpfs']) {
