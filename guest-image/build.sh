@@ -3,13 +3,17 @@
 #
 # Builds the kdbus-playground guest from Debian packages and this repo:
 #   bzImage     Linux 6.1 (linux-source-6.1), i386, tinyconfig + kernel/playground.config
-#   initrd.img  busybox-static:i386 + our tools + rootfs/, as a sorted newc cpio, gzip -n
+#   initrd.img  busybox-static:i386 + our tools + rootfs/, as a sorted newc cpio, lz4 -l
 #   bios.bin, vgabios-stdvga.bin   Debian's seabios, as shipped
 # and writes them with manifest.json to public/guest/ (or --out DIR).
 #
 #   guest-image/build.sh            build and install into public/guest/
 #   guest-image/build.sh --check    build into a scratch folder and compare every
 #                                   sha256 with the committed manifest (CI)
+#   guest-image/build.sh --debug    a debug guest for tests/run-debug.sh: also merges
+#                                   kernel/debug.config, adds the TAP suite and the
+#                                   fuzzer to the initrd; builds in $KP_BUILD_DIR-debug,
+#                                   writes bzImage + initrd.img to its out/ (or --out)
 #
 # Reproducible: the build runs in a fixed folder (KP_BUILD_DIR), with fixed
 # KBUILD_* identity and timestamps, so the same Debian inputs give the same bytes.
@@ -20,6 +24,7 @@ top=$(dirname "$here")
 build=${KP_BUILD_DIR:-/var/tmp/kdbus-playground-build}
 out=$top/public/guest
 check=0
+debug=0
 epoch=1427846400 # 2015-04-01 00:00:00 UTC, the month kdbus was proposed for 4.1
 jobs=$(nproc)
 
@@ -27,16 +32,22 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--check) check=1 ;;
 	--out) out=$2; shift ;;
-	-h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+	--debug) debug=1 ;;
+	-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
 	*) echo "build.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
 	esac
 	shift
 done
 [ $check = 1 ] && out=$build/check-out
+if [ $debug = 1 ]; then
+	[ $check = 0 ] || { echo "build.sh: --debug and --check do not mix" >&2; exit 2; }
+	build=$build-debug
+	[ "$out" != "$top/public/guest" ] || out=$build/out
+fi
 
 # Debian packages the build reads; their versions go into the manifest.
 pkgs_input="linux-source-6.1 gcc-i686-linux-gnu libc6-dev-i386-cross seabios"
-pkgs_tools="make bc flex bison cpio gzip xz-utils zstd gcc libc6-dev"
+pkgs_tools="make bc flex bison cpio gzip lz4 xz-utils gcc libc6-dev"
 
 say() { printf '\033[1m[guest]\033[0m %s\n' "$*"; }
 die() { printf '[guest] error: %s\n' "$*" >&2; exit 1; }
@@ -94,15 +105,17 @@ prepare_kernel_tree() {
 }
 
 configure_kernel() {
-	local frag=$here/kernel/playground.config line
+	local frags=$here/kernel/playground.config line
+	[ $debug = 0 ] || frags="$frags $here/kernel/debug.config"
 	kmake tinyconfig >/dev/null
-	(cd "$build/linux" && ARCH=i386 scripts/kconfig/merge_config.sh -m .config "$frag" >/dev/null 2>&1)
+	# shellcheck disable=SC2086 # $frags is a list of paths without spaces
+	(cd "$build/linux" && ARCH=i386 scripts/kconfig/merge_config.sh -m .config $frags >/dev/null 2>&1)
 	kmake olddefconfig
 	while read -r line; do
-		case $line in CONFIG_*) grep -qxF "$line" "$build/linux/.config" ||
+		case $line in CONFIG_* | "# CONFIG_"*) grep -qxF "$line" "$build/linux/.config" ||
 			die "kernel option did not take (missing dependency?): $line" ;;
 		esac
-	done <"$frag"
+	done < <(cat $frags)
 }
 
 # kdbus is built into the kernel (it may then use any kernel function, not
@@ -135,6 +148,14 @@ build_tools() {
 	for src in "$here"/tools/*.c; do
 		i686-linux-gnu-gcc $cflags -o "$build/tools/$(basename "$src" .c)" "$src"
 	done
+	[ $debug = 1 ] || return 0
+	# The debug initrd also carries the fuzzer, the TAP suite (if it builds)
+	# and the init that runs them: /usr/libexec/kdbus-{fuzz,tests}, /sbin/debug-init.
+	rm -rf "$build/libexec" && mkdir -p "$build/libexec"
+	i686-linux-gnu-gcc $cflags -o "$build/libexec/kdbus-fuzz" "$here/tests/fuzz/kdbus-fuzz.c"
+	cp "$here/tests/fuzz/debug-init" "$build/tools/debug-init"
+	make -s -C "$here/tests" OUT="$build/libexec" >&2 ||
+		say "WARNING: the TAP suite (tests/) did not build: the debug initrd has only the fuzzer"
 }
 
 # Everything the initramfs holds is first copied into a staging folder with
@@ -145,6 +166,7 @@ stage_files() {
 	rm -rf "$stage" && mkdir -p "$stage/sbin" "$stage/bin"
 	cp "$build/busybox/root/bin/busybox" "$stage/bin/busybox"
 	cp "$build"/tools/* "$stage/sbin/"
+	[ $debug = 0 ] || { mkdir -p "$stage/usr/libexec" && cp "$build"/libexec/* "$stage/usr/libexec/"; }
 	(cd "$here/rootfs" && find . -type f | LC_ALL=C sort) | while read -r f; do
 		mkdir -p "$stage/$(dirname "$f")"
 		cp "$here/rootfs/$f" "$stage/$f"
@@ -161,6 +183,7 @@ initramfs_list() {
 		echo "dir /$d 0755 0 0"
 	done
 	echo "dir /home/user 0755 1000 1000"
+	[ $debug = 0 ] || echo "dir /usr/libexec 0755 0 0"
 	echo "nod /dev/console 0600 0 0 c 5 1"
 	echo "nod /dev/null 0666 0 0 c 1 3"
 	"$stage/bin/busybox" --list-full >"$build/applets" ||
@@ -171,7 +194,7 @@ initramfs_list() {
 	echo "slink /init /bin/busybox 0777 0 0"
 	(cd "$stage" && find . -type f | LC_ALL=C sort) | while read -r f; do
 		mode=0644
-		case $f in ./bin/* | ./sbin/* | ./etc/init.d/*) mode=0755 ;; esac
+		case $f in ./bin/* | ./sbin/* | ./etc/init.d/* | ./usr/libexec/*) mode=0755 ;; esac
 		echo "file ${f#.} $stage/${f#./} $mode 0 0"
 	done
 }
@@ -182,7 +205,8 @@ build_initramfs() {
 	initramfs_list >"$build/initramfs.list"
 	[ -x "$build/linux/usr/gen_init_cpio" ] ||
 		gcc -O2 -o "$build/linux/usr/gen_init_cpio" "$build/linux/usr/gen_init_cpio.c"
-	"$build/linux/usr/gen_init_cpio" -t "$epoch" "$build/initramfs.list" | gzip -9 -n >"$build/initrd.img"
+	# lz4 legacy format (-l) is what the kernel's initramfs unpacker reads.
+	"$build/linux/usr/gen_init_cpio" -t "$epoch" "$build/initramfs.list" | lz4 -l -12 -q >"$build/initrd.img"
 }
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
@@ -244,6 +268,10 @@ main() {
 	build_tools
 	build_initramfs
 	cp "$build/linux/arch/x86/boot/bzImage" "$build/initrd.img" "$out/"
+	if [ $debug = 1 ]; then
+		say "debug guest $kernel_release written to $out (run: guest-image/tests/run-debug.sh)"
+		return 0
+	fi
 	cp /usr/share/seabios/bios.bin /usr/share/seabios/vgabios-stdvga.bin "$out/"
 	write_manifest
 	if [ $check = 1 ]; then

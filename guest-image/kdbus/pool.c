@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kdbus - per-connection pool: shmem backing, slice allocator, mmap
+ * (spec section 7).
+ *
+ * Locking: a pool belongs to one connection; its slice list and
+ * @accounted are protected by the lock of the connection's bus
+ * (bus->lock). The shmem file serialises the data writes itself.
+ * mmap() does not touch the allocator.
+ */
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+
+#include "pool.h"
+#include "util.h"
+
+static struct kdbus_pool_slice *kdbus_slice_new(struct kdbus_pool *pool,
+						size_t off, size_t size)
+{
+	struct kdbus_pool_slice *s;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return NULL;
+	s->pool = pool;
+	s->off = off;
+	s->size = size;
+	s->free = true;
+	return s;
+}
+
+/**
+ * kdbus_pool_new() - create a pool
+ * @name:	name of the shmem file
+ * @size:	size (page-aligned, non-zero; checked by the caller)
+ *
+ * Return: pool or ERR_PTR.
+ */
+struct kdbus_pool *kdbus_pool_new(const char *name, size_t size)
+{
+	struct kdbus_pool_slice *s;
+	struct kdbus_pool *pool;
+	struct file *f;
+	int ret;
+
+	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
+	if (!pool)
+		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&pool->slices);
+	pool->size = size;
+
+	f = shmem_file_setup(name, size, VM_NORESERVE);
+	if (IS_ERR(f)) {
+		ret = PTR_ERR(f);
+		goto exit_free;
+	}
+	pool->f = f;
+
+	s = kdbus_slice_new(pool, 0, size);
+	if (!s) {
+		ret = -ENOMEM;
+		goto exit_put;
+	}
+	list_add(&s->entry, &pool->slices);
+	return pool;
+
+exit_put:
+	fput(f);
+exit_free:
+	kfree(pool);
+	return ERR_PTR(ret);
+}
+
+void kdbus_pool_free(struct kdbus_pool *pool)
+{
+	struct kdbus_pool_slice *s, *tmp;
+
+	if (!pool)
+		return;
+	list_for_each_entry_safe(s, tmp, &pool->slices, entry)
+		kfree(s);
+	fput(pool->f);
+	kfree(pool);
+}
+
+/**
+ * kdbus_pool_slice_alloc() - best-fit allocation
+ * @pool:	pool
+ * @size:	bytes (rounded up to 8)
+ *
+ * Return: slice held by the kernel, ERR_PTR(-EXFULL) or ERR_PTR(-ENOMEM).
+ */
+struct kdbus_pool_slice *kdbus_pool_slice_alloc(struct kdbus_pool *pool,
+						size_t size)
+{
+	struct kdbus_pool_slice *s, *best = NULL, *rest;
+
+	size = KDBUS_ALIGN8(size);
+	if (size == 0 || size > pool->size)
+		return ERR_PTR(-EXFULL);
+	list_for_each_entry(s, &pool->slices, entry)
+		if (s->free && s->size >= size &&
+		    (!best || s->size < best->size))
+			best = s;
+	if (!best)
+		return ERR_PTR(-EXFULL);
+
+	if (best->size > size) {
+		rest = kdbus_slice_new(pool, best->off + size,
+				       best->size - size);
+		if (!rest)
+			return ERR_PTR(-ENOMEM);
+		list_add(&rest->entry, &best->entry);
+		best->size = size;
+	}
+	best->free = false;
+	best->ref_kernel = true;
+	best->ref_user = false;
+	return best;
+}
+
+static void kdbus_pool_slice_free(struct kdbus_pool_slice *s)
+{
+	struct kdbus_pool *pool = s->pool;
+	struct kdbus_pool_slice *n;
+
+	s->free = true;
+	if (!list_is_last(&s->entry, &pool->slices)) {
+		n = list_next_entry(s, entry);
+		if (n->free) {
+			s->size += n->size;
+			list_del(&n->entry);
+			kfree(n);
+		}
+	}
+	if (s->entry.prev != &pool->slices) {
+		n = list_prev_entry(s, entry);
+		if (n->free) {
+			n->size += s->size;
+			list_del(&s->entry);
+			kfree(s);
+		}
+	}
+}
+
+/**
+ * kdbus_pool_slice_release() - drop the kernel's hold on a slice
+ * @slice:	slice, may be NULL
+ */
+void kdbus_pool_slice_release(struct kdbus_pool_slice *slice)
+{
+	if (!slice)
+		return;
+	slice->ref_kernel = false;
+	if (!slice->ref_user)
+		kdbus_pool_slice_free(slice);
+}
+
+/**
+ * kdbus_pool_slice_publish() - hand a slice to user space
+ * @slice:	slice
+ * @off:	receives the offset
+ * @size:	receives the size
+ */
+void kdbus_pool_slice_publish(struct kdbus_pool_slice *slice,
+			      u64 *off, u64 *size)
+{
+	slice->ref_user = true;
+	*off = slice->off;
+	*size = slice->size;
+}
+
+/**
+ * kdbus_pool_release_offset() - KDBUS_CMD_FREE
+ * @pool:	pool
+ * @off:	offset of a published slice
+ *
+ * Return: 0 or -ENXIO.
+ */
+int kdbus_pool_release_offset(struct kdbus_pool *pool, size_t off)
+{
+	struct kdbus_pool_slice *s;
+
+	if (off == pool->size)
+		return 0;
+	list_for_each_entry(s, &pool->slices, entry) {
+		if (s->off != off)
+			continue;
+		if (s->free || !s->ref_user)
+			return -ENXIO;
+		s->ref_user = false;
+		if (!s->ref_kernel)
+			kdbus_pool_slice_free(s);
+		return 0;
+	}
+	return -ENXIO;
+}
+
+int kdbus_pool_slice_write(struct kdbus_pool_slice *slice, size_t off,
+			   const void *buf, size_t len)
+{
+	loff_t pos = slice->off + off;
+	ssize_t n;
+
+	if (len == 0)
+		return 0;
+	n = kernel_write(slice->pool->f, buf, len, &pos);
+	if (n < 0)
+		return n;
+	return n == len ? 0 : -EFAULT;
+}
+
+int kdbus_pool_slice_write_user(struct kdbus_pool_slice *slice, size_t off,
+				const void __user *buf, size_t len)
+{
+	struct file *f = slice->pool->f;
+	loff_t pos = slice->off + off;
+	struct iov_iter iter;
+	struct iovec iov;
+	ssize_t n;
+	int ret;
+
+	if (len == 0)
+		return 0;
+	ret = import_single_range(WRITE, (void __user *)buf, len, &iov, &iter);
+	if (ret < 0)
+		return -EFAULT;
+	file_start_write(f);
+	n = vfs_iter_write(f, &iter, &pos, 0);
+	file_end_write(f);
+	if (n < 0)
+		return n == -ENOMEM ? -ENOMEM : -EFAULT;
+	return n == len ? 0 : -EFAULT;
+}
+
+int kdbus_pool_slice_write_zero(struct kdbus_pool_slice *slice, size_t off,
+				size_t len)
+{
+	static const u8 zeros[64];
+	size_t n;
+	int ret;
+
+	while (len > 0) {
+		n = min(len, sizeof(zeros));
+		ret = kdbus_pool_slice_write(slice, off, zeros, n);
+		if (ret < 0)
+			return ret;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int kdbus_pool_slice_read(struct kdbus_pool_slice *slice, size_t off,
+			  void *buf, size_t len)
+{
+	loff_t pos = slice->off + off;
+	ssize_t n;
+
+	n = kernel_read(slice->pool->f, buf, len, &pos);
+	if (n < 0)
+		return n;
+	return n == len ? 0 : -EFAULT;
+}
+
+/**
+ * kdbus_pool_mmap() - map a pool read-only (spec 7.2)
+ * @pool:	pool
+ * @vma:	mapping
+ *
+ * Return: 0, -EPERM for writable mappings, -EFAULT beyond the pool size.
+ */
+int kdbus_pool_mmap(struct kdbus_pool *pool, struct vm_area_struct *vma)
+{
+	unsigned long len = vma->vm_end - vma->vm_start;
+
+	if (vma->vm_flags & VM_WRITE)
+		return -EPERM;
+	vma->vm_flags &= ~VM_MAYWRITE;
+	if (len > pool->size || vma->vm_pgoff > (pool->size - len) >> PAGE_SHIFT)
+		return -EFAULT;
+
+	vma_set_file(vma, pool->f);
+	return call_mmap(pool->f, vma);
+}
+
+/**
+ * kdbus_pool_publish() - copy a kernel buffer into a new published slice
+ * @pool:	pool
+ * @buf:	data
+ * @len:	length (the slice is 8-aligned; padding is zeroed)
+ * @off:	receives the slice offset
+ * @size:	receives the slice size
+ *
+ * Return: 0, -EXFULL, -ENOMEM or -EFAULT.
+ */
+int kdbus_pool_publish(struct kdbus_pool *pool, const void *buf, size_t len,
+		       u64 *off, u64 *size)
+{
+	struct kdbus_pool_slice *s;
+	int ret;
+
+	s = kdbus_pool_slice_alloc(pool, len);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	ret = kdbus_pool_slice_write(s, 0, buf, len);
+	if (!ret)
+		ret = kdbus_pool_slice_write_zero(s, len, s->size - len);
+	if (!ret)
+		kdbus_pool_slice_publish(s, off, size);
+	kdbus_pool_slice_release(s);
+	return ret;
+}
