@@ -47,7 +47,7 @@ fi
 
 # Debian packages the build reads; their versions go into the manifest.
 pkgs_input="linux-source-6.1 gcc-i686-linux-gnu libc6-dev-i386-cross seabios"
-pkgs_tools="make bc flex bison cpio gzip lz4 xz-utils gcc libc6-dev"
+pkgs_tools="make bc flex bison cpio gzip lz4 xz-utils patch gcc libc6-dev"
 
 say() { printf '\033[1m[guest]\033[0m %s\n' "$*"; }
 die() { printf '[guest] error: %s\n' "$*" >&2; exit 1; }
@@ -86,6 +86,26 @@ fetch_busybox() {
 	dpkg-deb -x "$deb" "$dir/root"
 }
 
+# musl-dev:i386, unpacked like busybox: the libc of our user-space programs
+# in the initramfs. Every initramfs byte stays in RAM and so in every saved
+# state; a static musl program is ~40 KB where glibc's is ~800 KB.
+fetch_musl() {
+	local dir=$build/musl deb d
+	rm -rf "$dir" && mkdir -p "$dir/uapi"
+	(cd "$dir" && apt-get download -qq musl-dev:i386 >/dev/null 2>&1) ||
+		die "could not download musl-dev:i386"
+	deb=$(ls "$dir"/musl-dev_*_i386.deb)
+	musl_version=$(dpkg-deb -f "$deb" Version)
+	dpkg-deb -x "$deb" "$dir/root"
+	# musl has no kernel headers: take linux/ and asm/ from the cross libc's.
+	for d in linux asm asm-generic; do
+		ln -s "/usr/i686-linux-gnu/include/$d" "$dir/uapi/$d"
+	done
+	sed -e "s|/usr/include/i386-linux-musl|$dir/root/usr/include/i386-linux-musl -isystem $dir/uapi|g" \
+		-e "s|/usr/lib/i386-linux-musl|$dir/root/usr/lib/i386-linux-musl|g" \
+		"$dir/root/usr/lib/i386-linux-musl/musl-gcc.specs" >"$dir/musl-gcc.specs"
+}
+
 kmake() {
 	make -C "$build/linux" ARCH=i386 CROSS_COMPILE=i686-linux-gnu- -j"$jobs" -s \
 		KBUILD_BUILD_TIMESTAMP="$(LC_ALL=C date -u -d @$epoch)" KBUILD_BUILD_USER=kdbus \
@@ -102,6 +122,17 @@ prepare_kernel_tree() {
 		mv "$build/linux-source-6.1" "$build/linux"
 		echo "$want" >"$stamp"
 	fi
+}
+
+# Our few changes to Debian's kernel source (guest-image/kernel/patches/),
+# applied once per tree: a patch that reverses cleanly is in already.
+patch_kernel() {
+	local p
+	for p in "$here"/kernel/patches/*.patch; do
+		[ -e "$p" ] || continue
+		patch -d "$build/linux" -p1 -R --dry-run -s -f <"$p" >/dev/null 2>&1 && continue
+		patch -d "$build/linux" -p1 -s -f <"$p" || die "kernel patch does not apply: ${p#"$top"/}"
+	done
 }
 
 configure_kernel() {
@@ -135,6 +166,7 @@ add_kdbus() {
 
 build_kernel() {
 	say "configuring the kernel"
+	patch_kernel
 	configure_kernel
 	add_kdbus
 	say "building bzImage ($jobs jobs)"
@@ -143,10 +175,23 @@ build_kernel() {
 }
 
 build_tools() {
-	local cflags="-static -Os -s -Wall -Wextra -Werror -ffile-prefix-map=$top/= -Wl,--build-id=none -I$here/kdbus/uapi"
-	mkdir -p "$build/tools"
+	local cflags="-specs=$build/musl/musl-gcc.specs -static -Os -s -Wall -Wextra -Werror -ffile-prefix-map=$top/= -Wl,--build-id=none -I$here/kdbus/uapi"
+	# tools/nolibc/ is built against the kernel's own tiny libc: these
+	# programs sit in every saved state, where a static glibc costs 800 KB.
+	local nolibc="-static -nostdlib -fno-builtin -Os -s -Wall -Wextra -Werror -fno-asynchronous-unwind-tables -fno-ident -Wl,--build-id=none -I$build/linux/tools/include/nolibc"
+	rm -rf "$build/tools" && mkdir -p "$build/tools"
 	for src in "$here"/tools/*.c; do
+		[ -e "$src" ] || continue
 		i686-linux-gnu-gcc $cflags -o "$build/tools/$(basename "$src" .c)" "$src"
+	done
+	for src in "$here"/tools/nolibc/*.c; do
+		i686-linux-gnu-gcc $nolibc -o "$build/tools/$(basename "$src" .c)" "$src" -lgcc
+	done
+	# guest-image/examples/: small programs for learners, in /usr/bin.
+	rm -rf "$build/examples" && mkdir -p "$build/examples"
+	for src in "$here"/examples/*.c; do
+		[ -e "$src" ] || continue
+		i686-linux-gnu-gcc $cflags -o "$build/examples/$(basename "$src" .c)" "$src"
 	done
 	[ $debug = 1 ] || return 0
 	# The debug initrd also carries the fuzzer, the TAP suite (if it builds)
@@ -166,6 +211,8 @@ stage_files() {
 	rm -rf "$stage" && mkdir -p "$stage/sbin" "$stage/bin"
 	cp "$build/busybox/root/bin/busybox" "$stage/bin/busybox"
 	cp "$build"/tools/* "$stage/sbin/"
+	mkdir -p "$stage/usr/bin"
+	find "$build/examples" -type f -exec cp {} "$stage/usr/bin/" \;
 	[ $debug = 0 ] || { mkdir -p "$stage/usr/libexec" && cp "$build"/libexec/* "$stage/usr/libexec/"; }
 	(cd "$here/rootfs" && find . -type f | LC_ALL=C sort) | while read -r f; do
 		mkdir -p "$stage/$(dirname "$f")"
@@ -194,7 +241,7 @@ initramfs_list() {
 	echo "slink /init /bin/busybox 0777 0 0"
 	(cd "$stage" && find . -type f | LC_ALL=C sort) | while read -r f; do
 		mode=0644
-		case $f in ./bin/* | ./sbin/* | ./etc/init.d/* | ./usr/libexec/*) mode=0755 ;; esac
+		case $f in ./bin/* | ./sbin/* | ./usr/bin/* | ./etc/init.d/* | ./usr/libexec/*) mode=0755 ;; esac
 		echo "file ${f#.} $stage/${f#./} $mode 0 0"
 	done
 }
@@ -229,7 +276,8 @@ write_manifest() {
 		for p in $pkgs_input; do
 			echo "    \"$p\": \"$(pkg_version "$p")\","
 		done
-		echo "    \"busybox-static:i386\": \"$busybox_version\""
+		echo "    \"busybox-static:i386\": \"$busybox_version\","
+		echo "    \"musl-dev:i386\": \"$musl_version\""
 		echo '  }'
 		echo '}'
 	} >"$out/manifest.json"
@@ -263,6 +311,7 @@ main() {
 	ensure_packages
 	mkdir -p "$build" "$out"
 	fetch_busybox
+	fetch_musl
 	prepare_kernel_tree
 	build_kernel
 	build_tools

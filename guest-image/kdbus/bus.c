@@ -21,6 +21,7 @@
 #include "endpoint.h"
 #include "item.h"
 #include "limits.h"
+#include "metadata.h"
 #include "names.h"
 #include "pool.h"
 #include "util.h"
@@ -33,6 +34,7 @@ static void kdbus_bus_free(struct kdbus_node *node)
 	kdbus_policy_db_clear(&bus->policy_db);
 	if (bus->creator_cred)
 		put_cred(bus->creator_cred);
+	kdbus_meta_proc_free(bus->creator_meta);
 	kdbus_user_unref(bus->creator);
 	kdbus_domain_unref(bus->domain);
 	kfree(bus);
@@ -124,6 +126,7 @@ static struct kdbus_bus *kdbus_bus_new(struct kdbus_domain *domain,
 	bus->attach_flags_owner = owner_mask;
 	bus->attach_flags_req = req_mask;
 	bus->creator_cred = get_current_cred();
+	bus->creator_meta = kdbus_meta_proc_new();
 	mutex_init(&bus->lock);
 	INIT_LIST_HEAD(&bus->conn_list);
 	INIT_LIST_HEAD(&bus->monitors_list);
@@ -133,6 +136,11 @@ static struct kdbus_bus *kdbus_bus_new(struct kdbus_domain *domain,
 	atomic64_set(&bus->last_seq, 0);
 	kdbus_policy_db_init(&bus->policy_db);
 	generate_random_uuid(bus->id128);
+	ret = bus->creator_meta ?
+	      kdbus_meta_proc_collect(bus->creator_meta, KDBUS_ATTACH_PROC) :
+	      -ENOMEM;
+	if (ret < 0)
+		goto exit_unref;
 
 	user = kdbus_user_lookup(domain, current_uid());
 	if (IS_ERR(user)) {
@@ -300,8 +308,8 @@ int kdbus_cmd_bus_creator_info(struct kdbus_conn *conn, void __user *argp)
 	struct kdbus_cmd_info *cmd;
 	struct kdbus_item *item;
 	struct kdbus_info *info;
-	size_t name_len, size;
-	u64 off = 0, sz = 0;
+	size_t name_len, prefix;
+	u64 mask, off = 0, sz = 0;
 	int ret;
 	struct kdbus_arg argv[] = {
 		{ .type = KDBUS_ITEM_NEGOTIATE },
@@ -317,20 +325,21 @@ int kdbus_cmd_bus_creator_info(struct kdbus_conn *conn, void __user *argp)
 	if (ret != 0)
 		goto exit;
 	cmd = args.cmd;
-	kdbus_sanitize_attach_flags(cmd->attach_flags, &ret);
+	mask = kdbus_sanitize_attach_flags(cmd->attach_flags, &ret);
 	if (ret < 0)
 		goto exit;
+	/* spec 4.10: creator process items only, masked by the owner mask */
+	mask &= bus->attach_flags_owner & KDBUS_ATTACH_PROC;
 
 	name_len = strlen(bus->node.name) + 1;
-	size = sizeof(*info) + KDBUS_ITEM_SIZE(name_len);
+	prefix = KDBUS_ITEM_SIZE(name_len);
 	if (bus->attach_flags_req)
-		size += KDBUS_ITEM_SIZE(sizeof(u64));
-	info = kzalloc(size, GFP_KERNEL);
-	if (!info) {
-		ret = -ENOMEM;
+		prefix += KDBUS_ITEM_SIZE(sizeof(u64));
+	info = kdbus_meta_info_new(bus->creator_meta, NULL, mask, conn, prefix);
+	if (IS_ERR(info)) {
+		ret = PTR_ERR(info);
 		goto exit;
 	}
-	info->size = size;
 	info->id = bus->id;
 	info->flags = bus->bus_flags;
 	item = info->items;
@@ -345,7 +354,7 @@ int kdbus_cmd_bus_creator_info(struct kdbus_conn *conn, void __user *argp)
 	}
 
 	mutex_lock(&bus->lock);
-	ret = kdbus_pool_publish(conn->pool, info, size, &off, &sz);
+	ret = kdbus_pool_publish(conn->pool, info, info->size, &off, &sz);
 	mutex_unlock(&bus->lock);
 	kfree(info);
 	if (ret < 0)

@@ -18,6 +18,7 @@
 struct kdbus_conn;
 struct kdbus_domain;
 struct kdbus_ep;
+struct kdbus_meta_proc;
 struct kdbus_user;
 
 /**
@@ -31,6 +32,7 @@ struct kdbus_user;
  * @attach_flags_owner:	creator metadata BUS_CREATOR_INFO may reveal
  * @attach_flags_req:	required send mask (spec 15)
  * @creator_cred:	credentials of the creator
+ * @creator_meta:	creator process metadata (BUS_CREATOR_INFO, 4.2)
  * @creator:		accounting user of the creator (bus count)
  * @lock:		the bus lock, see connection.c
  * @conn_list:		connections that are not monitors
@@ -52,6 +54,7 @@ struct kdbus_bus {
 	u64 attach_flags_owner;
 	u64 attach_flags_req;
 	const struct cred *creator_cred;
+	struct kdbus_meta_proc *creator_meta;
 	struct kdbus_user *creator;
 
 	struct mutex lock;

@@ -23,6 +23,7 @@ struct kdbus_meta_proc;
 struct kdbus_pool;
 struct kdbus_user;
 struct kdbus_queue_entry;
+struct kdbus_reply;
 
 #define KDBUS_HELLO_SPECIAL_CONN (KDBUS_HELLO_ACTIVATOR | \
 				  KDBUS_HELLO_POLICY_HOLDER | \
@@ -138,6 +139,7 @@ void kdbus_conn_disconnect(struct kdbus_conn *conn, bool ensure_empty);
 void kdbus_conn_lost_message(struct kdbus_conn *conn);
 void kdbus_conn_wake(struct kdbus_conn *conn);
 void kdbus_conn_schedule_timeout(struct kdbus_conn *conn);
+void kdbus_reply_dead(struct kdbus_bus *bus, struct kdbus_reply *r);
 
 struct kdbus_staging;
 void kdbus_bus_broadcast(struct kdbus_bus *bus, struct kdbus_conn *src,

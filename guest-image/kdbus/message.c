@@ -151,8 +151,14 @@ static int kdbus_staging_check_item(struct kdbus_staging *s,
 	case KDBUS_ITEM_PAYLOAD_MEMFD:
 		if (item->memfd.start + item->memfd.size < item->memfd.start)
 			return -EMSGSIZE;
-		if (++s->n_memfds > KDBUS_MSG_MAX_MEMFD_ITEMS)
+		/*
+		 * Count without passing the array size: on error the
+		 * staging is freed, and kdbus_staging_free() walks
+		 * memfds[0 .. n_memfds).
+		 */
+		if (s->n_memfds == KDBUS_MSG_MAX_MEMFD_ITEMS)
 			return -E2BIG;
+		s->n_memfds++;
 		v = &s->vecs[s->n_vecs++];
 		v->size = item->memfd.size;
 		v->memfd = true;
@@ -351,15 +357,11 @@ struct kdbus_staging *kdbus_staging_new_kernel(struct kdbus_bus *bus,
 }
 
 /**
- * kdbus_staging_emit() - write a message into an entry's slice
+ * kdbus_staging_size() - slice size of a message for one receiver
  * @s:		staged message
  * @dst:	receiver
- * @e:		queue entry; its slice is allocated here (kernel-held)
  *
- * Builds the layout of spec 6.13: header and items (VEC -> OFF, fds -1),
- * metadata for @dst, then the payload copied straight from the sender.
- *
- * Return: 0, -EXFULL, -ENOMEM or -EFAULT.
+ * Return: L of spec 6.13 (header, items, metadata, payload, padding).
  */
 size_t kdbus_staging_size(struct kdbus_staging *s, struct kdbus_conn *dst)
 {
@@ -375,6 +377,17 @@ size_t kdbus_staging_size(struct kdbus_staging *s, struct kdbus_conn *dst)
 	return KDBUS_ALIGN8(KDBUS_ALIGN8(msg_size) + pay);
 }
 
+/**
+ * kdbus_staging_emit() - write a message into an entry's slice
+ * @s:		staged message
+ * @dst:	receiver
+ * @e:		queue entry; its slice is allocated here (kernel-held)
+ *
+ * Builds the layout of spec 6.13: header and items (VEC -> OFF, fds -1),
+ * metadata for @dst, then the payload copied straight from the sender.
+ *
+ * Return: 0, -EXFULL, -ENOMEM or -EFAULT.
+ */
 int kdbus_staging_emit(struct kdbus_staging *s, struct kdbus_conn *dst,
 		       struct kdbus_queue_entry *e)
 {

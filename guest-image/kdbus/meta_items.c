@@ -214,6 +214,7 @@ static void kdbus_meta_audit(struct kdbus_meta_buf *b,
 	item->audit.loginuid = from_kuid(ns, mp->loginuid);
 }
 
+/* primary records and activator records, not queued ones (spec 13.2) */
 static void kdbus_meta_names(struct kdbus_meta_buf *b, struct kdbus_conn *conn)
 {
 	struct kdbus_name_owner *o;
@@ -221,7 +222,7 @@ static void kdbus_meta_names(struct kdbus_meta_buf *b, struct kdbus_conn *conn)
 	size_t len;
 
 	list_for_each_entry(o, &conn->names_list, conn_entry) {
-		if (kdbus_name_get_owner(o->name) != o)
+		if (!kdbus_name_owner_is_current(o))
 			continue;
 		len = strlen(o->name->name) + 1;
 		item = kdbus_meta_item(b, KDBUS_ITEM_OWNED_NAME,
@@ -350,8 +351,6 @@ int kdbus_meta_msg_collect(struct kdbus_staging *s, struct kdbus_conn *dst)
 	if (!s->meta)
 		return 0;
 	mask = kdbus_meta_msg_mask(s, dst) & KDBUS_ATTACH_LAZY;
-	if (!(mask & ~s->meta->collected))
-		return 0;
 	ret = kdbus_meta_proc_collect(s->meta, mask);
 	if (!ret && (mask & KDBUS_ATTACH_EXE))
 		ret = kdbus_meta_proc_resolve_exe(s->meta);

@@ -177,19 +177,34 @@ static void kdbus_meta_collect_audit(struct kdbus_meta_proc *mp)
 	mp->present |= KDBUS_ATTACH_AUDIT;
 }
 
+/* each item is marked collected as soon as it is, so a retry skips it */
 static int kdbus_meta_collect_lazy(struct kdbus_meta_proc *mp, u64 mask)
 {
-	int ret = 0;
+	int ret;
 
-	if (mask & KDBUS_ATTACH_EXE)
+	if (mask & KDBUS_ATTACH_EXE) {
 		kdbus_meta_collect_exe(mp);
-	if (mask & KDBUS_ATTACH_CMDLINE)
+		mp->collected |= KDBUS_ATTACH_EXE;
+	}
+	if (mask & KDBUS_ATTACH_CMDLINE) {
 		ret = kdbus_meta_collect_cmdline(mp);
-	if (!ret && (mask & KDBUS_ATTACH_CGROUP))
+		if (ret < 0)
+			return ret;
+		mp->collected |= KDBUS_ATTACH_CMDLINE;
+	}
+	if (mask & KDBUS_ATTACH_CGROUP) {
 		ret = kdbus_meta_collect_cgroup(mp);
-	if (!ret && (mask & KDBUS_ATTACH_SECLABEL))
+		if (ret < 0)
+			return ret;
+		mp->collected |= KDBUS_ATTACH_CGROUP;
+	}
+	if (mask & KDBUS_ATTACH_SECLABEL) {
 		ret = kdbus_meta_collect_seclabel(mp);
-	return ret;
+		if (ret < 0)
+			return ret;
+		mp->collected |= KDBUS_ATTACH_SECLABEL;
+	}
+	return 0;
 }
 
 /**
@@ -200,8 +215,8 @@ static int kdbus_meta_collect_lazy(struct kdbus_meta_proc *mp, u64 mask)
  * Items whose data does not exist (no executable, no LSM, no audit) are
  * marked collected but not present, and are omitted on output.
  *
- * Return: 0 or -ENOMEM. On error nothing of @mask is marked collected
- * (partially gathered data is kept and released with the snapshot).
+ * Return: 0 or -ENOMEM. On error the items that were not gathered stay
+ * uncollected, so a later call retries exactly those.
  */
 int kdbus_meta_proc_collect(struct kdbus_meta_proc *mp, u64 mask)
 {

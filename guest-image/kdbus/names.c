@@ -71,6 +71,20 @@ u64 kdbus_name_owner_flags(struct kdbus_name_owner *o)
 	return o->flags | KDBUS_NAME_IN_QUEUE;
 }
 
+/**
+ * kdbus_name_owner_is_current() - does a record count as an owned name
+ * @o:		record
+ *
+ * Spec 11.4 and 13.2: primary records, and activator records also while
+ * another connection is primary; queued records do not count.
+ *
+ * Return: true if it counts.
+ */
+bool kdbus_name_owner_is_current(struct kdbus_name_owner *o)
+{
+	return kdbus_name_get_owner(o->name) == o || o->name->activator == o;
+}
+
 bool kdbus_conn_is_primary_owner(struct kdbus_conn *conn, const char *name)
 {
 	struct kdbus_name_entry *e = kdbus_name_lookup(conn->bus, name);

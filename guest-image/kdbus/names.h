@@ -47,6 +47,7 @@ struct kdbus_name_entry *kdbus_name_lookup(struct kdbus_bus *bus,
 					   const char *name);
 struct kdbus_name_owner *kdbus_name_get_owner(struct kdbus_name_entry *e);
 u64 kdbus_name_owner_flags(struct kdbus_name_owner *o);
+bool kdbus_name_owner_is_current(struct kdbus_name_owner *o);
 bool kdbus_conn_is_primary_owner(struct kdbus_conn *conn, const char *name);
 void kdbus_names_release_all(struct kdbus_conn *conn);
 int kdbus_name_register_activator(struct kdbus_conn *conn, const char *name);

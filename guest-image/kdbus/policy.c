@@ -296,7 +296,7 @@ static bool kdbus_policy_any_name(struct kdbus_policy_db *db,
 	struct kdbus_name_owner *o;
 
 	list_for_each_entry(o, &whom->names_list, conn_entry) {
-		if (kdbus_name_get_owner(o->name) != o)
+		if (!kdbus_name_owner_is_current(o))
 			continue;
 		if (kdbus_policy_query(db, cred, o->name->name) >= level)
 			return true;

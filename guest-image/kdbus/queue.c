@@ -398,8 +398,11 @@ int kdbus_queue_entry_install(struct kdbus_queue_entry *e, u64 *return_flags,
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		fds[i] = get_unused_fd_flags(O_CLOEXEC);
-		if (fds[i] < 0)
+		if (fds[i] < 0) {
+			/* the receiver reads -1 for a number it did not get */
+			fds[i] = -1;
 			*return_flags |= KDBUS_RECV_RETURN_INCOMPLETE_FDS;
+		}
 	}
 	for (i = 0; !ret && i < e->n_memfds; i++)
 		ret = kdbus_pool_slice_write(e->slice, e->memfd_offs[i],

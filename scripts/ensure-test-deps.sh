@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# What npm test needs from Debian: Chromium for the browser tests (never a
+# downloaded browser) and the i386 cross compiler for the C programs the
+# tests run in the guest. Installs what is missing when we are root;
+# otherwise says what to run.
+set -euo pipefail
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium fonts-dejavu-core)
+command -v i686-linux-gnu-gcc >/dev/null || need+=(gcc-i686-linux-gnu libc6-dev-i386-cross)
+command -v make >/dev/null || need+=(make)
+[ ${#need[@]} = 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+	echo "[test] installing ${need[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+else
+	echo "[test] npm test needs these Debian packages: sudo apt-get install ${need[*]}" >&2
+	exit 1
+fi
