@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { BootMode, MachineStatus } from '../emulator/api.js';
 import { REPO_ROOT } from '../emulator/node/assets.js';
 import { bootGuest } from '../tests/helpers/guest.js';
+import { measureIpc, type IpcResult } from './ipc.js';
 
 export interface BootRun {
   /** start() called → start() resolved (ready: the shell answers). */
@@ -27,7 +28,8 @@ export interface CrashRun {
   line: string;
 }
 
-export type Job = { kind: 'boot'; mode: BootMode } | { kind: 'crash' };
+/** ipc: run the compiled guest-image/bench/ipc-bench `runs` times in one guest (ipc.ts). */
+export type Job = { kind: 'boot'; mode: BootMode } | { kind: 'crash' } | { kind: 'ipc'; runs: number; binary: string };
 
 const RESULT = 'BENCH-RESULT ';
 const CRASH_COMMAND = 'echo c > /proc/sysrq-trigger\r';
@@ -76,12 +78,13 @@ export async function measureCrash(timeout = 60_000): Promise<CrashRun> {
   }
 }
 
-function runJob(job: Job): Promise<BootRun | CrashRun> {
+function runJob(job: Job): Promise<BootRun | CrashRun | IpcResult> {
+  if (job.kind === 'ipc') return measureIpc(job.runs, job.binary);
   return job.kind === 'boot' ? measureBoot(job.mode) : measureCrash();
 }
 
 /** Runs one job in a fresh Node process; a failure carries the first line of its stderr. */
-export function runInChild<T extends BootRun | CrashRun>(job: Job, timeout = 180_000): Promise<T> {
+export function runInChild<T extends BootRun | CrashRun | IpcResult>(job: Job, timeout = 180_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), JSON.stringify(job)], {
       cwd: REPO_ROOT,

@@ -2,8 +2,9 @@
 /**
  * npm run bench [-- --runs N]: how fast the playground gets to a prompt
  * (Chromium and Node, snapshot and cold boot), what a first visit downloads,
- * and how fast a kernel panic shows as crashed. Prints medians beside their
- * targets and writes bench-results/latest.json. A missed target is reported,
+ * how fast a kernel panic shows as crashed, and kdbus vs AF_UNIX round trips
+ * in the guest (ipc.ts). Prints medians beside their targets and writes
+ * bench-results/latest.json. A missed target is reported,
  * not an error: the exit status is non-zero only when a measurement broke.
  */
 import { spawnSync } from 'node:child_process';
@@ -16,6 +17,7 @@ import type { BootMode } from '../emulator/api.js';
 import { REPO_ROOT } from '../emulator/node/assets.js';
 import { startStaticServer } from '../tests/helpers/static-server.js';
 import { launchChromium, measurePageLoad, type PageLoadRun } from './browser.js';
+import { describeRun, IPC_ITERATIONS, IPC_TARGET_RATIO, ipcReport, ipcRows, withIpcBench, type IpcResult } from './ipc.js';
 import { runInChild, type BootRun, type CrashRun } from './node.js';
 import { MB, formatMs, formatSize, sizeTable, timingTable, verdict, type TimingRow } from './report.js';
 import { measureFiles, sitePaths, totals, type FileSize } from './sizes.js';
@@ -26,6 +28,8 @@ const TARGETS = {
   chromiumColdMs: 2500,
   firstVisitBytes: 3 * MB,
   crashMs: 1000,
+  /** kdbus 64-byte round trip / AF_UNIX 64-byte round trip, in the guest */
+  ipcRatio64: IPC_TARGET_RATIO,
 };
 const PAGE_TIMEOUT_MS = 120_000;
 const DIST = join(REPO_ROOT, 'dist');
@@ -148,6 +152,18 @@ async function main(): Promise<number> {
     () => runInChild<CrashRun>({ kind: 'crash' }),
     (r) => `write → crashed ${formatMs(r.writeToCrashedMs)}, "Kernel panic" → crashed ${formatMs(r.panicToCrashedMs)}`));
 
+  // kdbus vs AF_UNIX: all runs of ipc-bench in one guest boot, in a fresh process.
+  log(`kdbus vs AF_UNIX round trips (${runs} runs of ipc-bench in one guest)`);
+  const ipc = await attempt('IPC round trips', async () => {
+    const r = await withIpcBench((binary) => runInChild<IpcResult>({ kind: 'ipc', runs, binary }, 120_000 + (runs + 1) * 300_000));
+    r.runs.forEach((lines, i) => log(`  IPC run ${i + 1}/${runs}: ${describeRun(lines)}`));
+    return r;
+  });
+  if (!(ipc instanceof Error) && ipc.dmesgTrouble.length) {
+    failures.push({ what: 'IPC round trips', message: `kernel trouble in the guest's dmesg: ${ipc.dmesgTrouble.join('; ')}` });
+  }
+  const ipcSummary = ipc instanceof Error ? null : await attempt('IPC summary', async () => ipcRows(ipc));
+
   // Sizes of what the real page loads fetched.
   log('Sizes (gzip -9, brotli q11)');
   let firstVisit: FileSize[] = [];
@@ -195,6 +211,7 @@ async function main(): Promise<number> {
       + ` vs target <= ${formatSize(TARGETS.firstVisitBytes)}: ${verdict(sizePass)}`, '');
   }
   if (coldExtras.length) out.push('Cold boot extras (?boot=cold fetches these too):', sizeTable(coldExtras, coldTotal, 'total'), '');
+  if (ipcSummary && !(ipcSummary instanceof Error)) out.push(...ipcReport(ipcSummary, runs), '');
   out.push('Sizes count what a host compressing with gzip -9 or brotli would send (a file that would not shrink, as is);',
     `MB = 2^20 bytes. A miss is not a failure.`);
   if (failures.length) out.push('', 'BROKEN:', ...failures.map((f) => `  ${f.what}: ${f.message}`));
@@ -212,7 +229,11 @@ async function main(): Promise<number> {
         cold: page.cold instanceof Error ? null : page.cold.map(({ fetched: _, ...r }) => r) },
       node: { snapshot: boot.snapshot instanceof Error ? null : boot.snapshot, cold: boot.cold instanceof Error ? null : boot.cold },
       crash: crash instanceof Error ? null : crash,
+      ipc: ipc instanceof Error ? null : ipc.runs,
     },
+    ipc: ipcSummary && !(ipcSummary instanceof Error)
+      ? { iterations: IPC_ITERATIONS, targetRatio64: IPC_TARGET_RATIO, rows: ipcSummary }
+      : null,
     sizes: {
       firstVisit: { files: firstVisit, total: firstTotal, targetBytes: TARGETS.firstVisitBytes, pass: sizePass ?? null },
       coldExtras: { files: coldExtras, total: coldTotal },
