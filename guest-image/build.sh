@@ -193,11 +193,14 @@ build_tools() {
 		[ -e "$src" ] || continue
 		i686-linux-gnu-gcc $cflags -o "$build/examples/$(basename "$src" .c)" "$src"
 	done
+	# guest-image/cli/: the kdbus command line, one program from many files
+	# (sorted, so the link order and the binary do not depend on the locale).
+	i686-linux-gnu-gcc $cflags -o "$build/examples/kdbus" $(LC_ALL=C ls "$here"/cli/*.c)
 	[ $debug = 1 ] || return 0
 	# The debug initrd also carries the fuzzer, the TAP suite (if it builds)
 	# and the init that runs them: /usr/libexec/kdbus-{fuzz,tests}, /sbin/debug-init.
 	rm -rf "$build/libexec" && mkdir -p "$build/libexec"
-	i686-linux-gnu-gcc $cflags -o "$build/libexec/kdbus-fuzz" "$here/tests/fuzz/kdbus-fuzz.c"
+	make -s -C "$here/tests/fuzz" OUT="$build/libexec" >&2
 	cp "$here/tests/fuzz/debug-init" "$build/tools/debug-init"
 	make -s -C "$here/tests" OUT="$build/libexec" >&2 ||
 		say "WARNING: the TAP suite (tests/) did not build: the debug initrd has only the fuzzer"

@@ -841,3 +841,116 @@ int kt_list_has(const struct kt_conn *c, u64 flags, u64 id, const char *name, u6
 	kt_free(c, off);
 	return found;
 }
+
+/* ---------------------------------------------------------------- part 2 helpers */
+
+int kt_ep_make(const struct kt_bus *b, const char *name, u64 flags)
+{
+	struct kt_buf kb;
+	struct kdbus_cmd *cmd = kt_buf_init(&kb, sizeof(*cmd));
+	int fd = kt_open_ep(b, NULL);
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	cmd->flags = flags;
+	kt_buf_str(&kb, KDBUS_ITEM_MAKE_NAME, name);
+	kt_buf_finish(&kb);
+	r = kt_ioctl(fd, KDBUS_CMD_ENDPOINT_MAKE, kb.b);
+	if (r) {
+		close(fd);
+		return -r;
+	}
+	return fd;
+}
+
+int kt_ep_update(int ep_fd, const struct kt_buf *items)
+{
+	struct kt_buf kb;
+
+	kt_buf_init(&kb, sizeof(struct kdbus_cmd));
+	if (items && items->len) {
+		memcpy(kb.b + kb.len, items->b, items->len);
+		kb.len += items->len;
+	}
+	kt_buf_finish(&kb);
+	return kt_ioctl(ep_fd, KDBUS_CMD_ENDPOINT_UPDATE, kb.b);
+}
+
+void kt_policy_item(struct kt_buf *kb, u64 type, u64 access, u64 id)
+{
+	struct kdbus_policy_access pa = { type, access, id };
+
+	kt_buf_item(kb, KDBUS_ITEM_POLICY_ACCESS, &pa, sizeof(pa));
+}
+
+int kt_hello_ep(struct kt_conn *c, const struct kt_bus *b, const char *ep, u64 flags,
+		u64 send, u64 recv, size_t pool_size, const char *name,
+		const struct kt_buf *extra)
+{
+	int fd = kt_open_ep(b, ep);
+	int r;
+
+	if (fd < 0) {
+		memset(c, 0, sizeof(*c));
+		c->fd = -1;
+		return errno;
+	}
+	r = kt_hello_fd(c, fd, flags, send, recv, pool_size, name, extra);
+	if (r) {
+		close(fd);
+		c->fd = -1;
+		return r;
+	}
+	if (!(flags & KDBUS_HELLO_POLICY_HOLDER))
+		kt_free(c, c->hello_offset);
+	return 0;
+}
+
+int kt_policy_holder(struct kt_conn *ph, const struct kt_bus *b, const char *name, u64 type,
+		     u64 access, u64 id)
+{
+	struct kt_buf ex;
+
+	kt_buf_init(&ex, 0);
+	kt_policy_item(&ex, type, access, id);
+	return kt_hello_ep(ph, b, NULL, KDBUS_HELLO_POLICY_HOLDER, 0, 0, 4096, name, &ex);
+}
+
+const char *kt_meta_types(struct kdbus_item *first, size_t bytes)
+{
+	static char s[512];
+	struct kdbus_item *it;
+	size_t n = 0;
+
+	s[0] = 0;
+	KT_FOREACH_ITEM(it, first, bytes)
+		if (it->type >= _KDBUS_ITEM_ATTACH_BASE && it->type < _KDBUS_ITEM_POLICY_BASE &&
+		    n + 8 < sizeof(s))
+			n += (size_t)snprintf(s + n, sizeof(s) - n, "%s%llx", n ? "," : "",
+					      (unsigned long long)(it->type - _KDBUS_ITEM_ATTACH_BASE));
+	return s;
+}
+
+const char *kt_msg_meta(struct kdbus_msg *m)
+{
+	return kt_meta_types(m->items, m->size - sizeof(*m));
+}
+
+const char *kt_info_meta(struct kdbus_info *info)
+{
+	return kt_meta_types(info->items, info->size - sizeof(*info));
+}
+
+int kt_write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int r = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		r = errno ? errno : EIO;
+	close(fd);
+	return r;
+}

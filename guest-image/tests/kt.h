@@ -44,7 +44,8 @@ struct kt_test {
 #define KT_TESTS_END { NULL, NULL, NULL, 0 }
 extern const struct kt_test kt_tests_ioctl[], kt_tests_fs[], kt_tests_bus[],
 	kt_tests_conn[], kt_tests_pool[], kt_tests_msg[], kt_tests_names[],
-	kt_tests_match[], kt_tests_limits[];
+	kt_tests_match[], kt_tests_limits[], kt_tests_meta[], kt_tests_policy[],
+	kt_tests_monitor[], kt_tests_fds[], kt_tests_quota[];
 
 /* ---- results (child side) ---- */
 extern int kt_failed;
@@ -178,5 +179,25 @@ int kt_conn_info(const struct kt_conn *c, u64 id, const char *name, u64 attach,
 int kt_list(const struct kt_conn *c, u64 flags, u64 *offset, u64 *size);
 /* Is `id` listed (UNIQUE) / owner of name (NAMES etc) in the LIST output? */
 int kt_list_has(const struct kt_conn *c, u64 flags, u64 id, const char *name, u64 *name_flags);
+
+/* ---- part 2 helpers ---- */
+/* ENDPOINT_MAKE on a new default-endpoint handle: the handle, or -errno. */
+int kt_ep_make(const struct kt_bus *b, const char *name, u64 flags);
+/* ENDPOINT_UPDATE with the given items (NULL: empty policy). */
+int kt_ep_update(int ep_fd, const struct kt_buf *items);
+void kt_policy_item(struct kt_buf *kb, u64 type, u64 access, u64 id);
+/* Opens ep (NULL: the default endpoint) and says HELLO with these masks;
+ * frees the HELLO slice (not for policy holders, which cannot FREE). */
+int kt_hello_ep(struct kt_conn *c, const struct kt_bus *b, const char *ep, u64 flags,
+		u64 send, u64 recv, size_t pool_size, const char *name,
+		const struct kt_buf *extra);
+/* Policy holder for name with a single rule. */
+int kt_policy_holder(struct kt_conn *ph, const struct kt_bus *b, const char *name, u64 type,
+		     u64 access, u64 id);
+/* Metadata item types in order, as "1,2,5,...,0" (type - 0x1000, hex). */
+const char *kt_meta_types(struct kdbus_item *first, size_t bytes);
+const char *kt_msg_meta(struct kdbus_msg *m);
+const char *kt_info_meta(struct kdbus_info *info);
+int kt_write_file(const char *path, const char *s);
 
 #endif

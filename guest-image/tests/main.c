@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * kdbus-tests: the in-guest TAP suite for kdbus (spec sections 2-10, 14).
+ * kdbus-tests: the in-guest TAP suite for kdbus (spec sections 2-15).
  *
  *   kdbus-tests [--list] [--from N] [GROUP...]
  *
@@ -44,6 +44,11 @@ static const struct {
 	{ "names", kt_tests_names },
 	{ "match", kt_tests_match },
 	{ "limits", kt_tests_limits },
+	{ "meta", kt_tests_meta },
+	{ "policy", kt_tests_policy },
+	{ "monitor", kt_tests_monitor },
+	{ "fds", kt_tests_fds },
+	{ "quota", kt_tests_quota },
 };
 #define N_GROUPS (sizeof(groups) / sizeof(groups[0]))
 
