@@ -3,7 +3,8 @@
  * npm run bench [-- --runs N]: how fast the playground gets to a prompt
  * (Chromium and Node, snapshot and cold boot), what a first visit downloads,
  * how fast a kernel panic shows as crashed, and kdbus vs AF_UNIX round trips
- * in the guest (ipc.ts). Prints medians beside their targets and writes
+ * in the guest (ipc.ts: small and large payloads, 1 MiB as a sealed memfd vs
+ * an AF_UNIX copy, a 64-byte call with all metadata vs none). Prints medians beside their targets and writes
  * bench-results/latest.json. A missed target is reported,
  * not an error: the exit status is non-zero only when a measurement broke.
  */
@@ -17,7 +18,9 @@ import type { BootMode } from '../emulator/api.js';
 import { REPO_ROOT } from '../emulator/node/assets.js';
 import { startStaticServer } from '../tests/helpers/static-server.js';
 import { launchChromium, measurePageLoad, type PageLoadRun } from './browser.js';
-import { describeRun, IPC_ITERATIONS, IPC_TARGET_RATIO, ipcReport, ipcRows, withIpcBench, type IpcResult } from './ipc.js';
+import {
+  describeRun, IPC_ITERATIONS, IPC_MEMFD_TARGET_RATIO, IPC_TARGET_RATIO, ipcReport, ipcSummary, withIpcBench, type IpcResult,
+} from './ipc.js';
 import { runInChild, type BootRun, type CrashRun } from './node.js';
 import { MB, formatMs, formatSize, sizeTable, timingTable, verdict, type TimingRow } from './report.js';
 import { measureFiles, sitePaths, totals, type FileSize } from './sizes.js';
@@ -30,6 +33,8 @@ const TARGETS = {
   crashMs: 1000,
   /** kdbus 64-byte round trip / AF_UNIX 64-byte round trip, in the guest */
   ipcRatio64: IPC_TARGET_RATIO,
+  /** kdbus 1 MiB as a re-sent sealed memfd / 1 MiB copied through AF_UNIX, in the guest */
+  ipcMemfdRatio: IPC_MEMFD_TARGET_RATIO,
 };
 const PAGE_TIMEOUT_MS = 120_000;
 const DIST = join(REPO_ROOT, 'dist');
@@ -162,7 +167,7 @@ async function main(): Promise<number> {
   if (!(ipc instanceof Error) && ipc.dmesgTrouble.length) {
     failures.push({ what: 'IPC round trips', message: `kernel trouble in the guest's dmesg: ${ipc.dmesgTrouble.join('; ')}` });
   }
-  const ipcSummary = ipc instanceof Error ? null : await attempt('IPC summary', async () => ipcRows(ipc));
+  const ipcFigures = ipc instanceof Error ? null : await attempt('IPC summary', async () => ipcSummary(ipc));
 
   // Sizes of what the real page loads fetched.
   log('Sizes (gzip -9, brotli q11)');
@@ -211,7 +216,7 @@ async function main(): Promise<number> {
       + ` vs target <= ${formatSize(TARGETS.firstVisitBytes)}: ${verdict(sizePass)}`, '');
   }
   if (coldExtras.length) out.push('Cold boot extras (?boot=cold fetches these too):', sizeTable(coldExtras, coldTotal, 'total'), '');
-  if (ipcSummary && !(ipcSummary instanceof Error)) out.push(...ipcReport(ipcSummary, runs), '');
+  if (ipcFigures && !(ipcFigures instanceof Error)) out.push(...ipcReport(ipcFigures, runs), '');
   out.push('Sizes count what a host compressing with gzip -9 or brotli would send (a file that would not shrink, as is);',
     `MB = 2^20 bytes. A miss is not a failure.`);
   if (failures.length) out.push('', 'BROKEN:', ...failures.map((f) => `  ${f.what}: ${f.message}`));
@@ -231,8 +236,14 @@ async function main(): Promise<number> {
       crash: crash instanceof Error ? null : crash,
       ipc: ipc instanceof Error ? null : ipc.runs,
     },
-    ipc: ipcSummary && !(ipcSummary instanceof Error)
-      ? { iterations: IPC_ITERATIONS, targetRatio64: IPC_TARGET_RATIO, rows: ipcSummary }
+    ipc: ipcFigures && !(ipcFigures instanceof Error)
+      ? {
+        iterations: IPC_ITERATIONS,
+        targetRatio64: IPC_TARGET_RATIO,
+        rows: ipcFigures.rtt,
+        memfd: { targetRatioResent: IPC_MEMFD_TARGET_RATIO, rows: ipcFigures.memfd },
+        meta: ipcFigures.meta,
+      }
       : null,
     sizes: {
       firstVisit: { files: firstVisit, total: firstTotal, targetBytes: TARGETS.firstVisitBytes, pass: sizePass ?? null },
