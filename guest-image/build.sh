@@ -52,6 +52,14 @@ pkgs_tools="make bc flex bison cpio gzip lz4 xz-utils patch gcc libc6-dev"
 say() { printf '\033[1m[guest]\033[0m %s\n' "$*"; }
 die() { printf '[guest] error: %s\n' "$*" >&2; exit 1; }
 
+# A mirror in the middle of a sync makes apt-get update fail now and then:
+# try again, then go on with the lists we have (an install that really
+# cannot find its packages still fails, and says so).
+apt_update() {
+	apt-get update -qq || { sleep 10; apt-get update -qq; } ||
+		say "warning: apt-get update failed twice; going on with the package lists we have"
+}
+
 pkg_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || true; }
 
 ensure_packages() {
@@ -65,7 +73,7 @@ ensure_packages() {
 		die "missing Debian packages: ${missing[*]} (as root: apt-get install ${missing[*]})"
 	fi
 	say "installing ${missing[*]}"
-	apt-get update -qq
+	apt_update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
@@ -75,11 +83,11 @@ fetch_busybox() {
 	if ! dpkg --print-foreign-architectures | grep -qx i386; then
 		[ "$(id -u)" = 0 ] || die "dpkg needs the i386 architecture: dpkg --add-architecture i386 && apt-get update"
 		dpkg --add-architecture i386
-		apt-get update -qq
+		apt_update
 	fi
 	rm -rf "$dir" && mkdir -p "$dir"
 	(cd "$dir" && apt-get download -qq busybox-static:i386 >/dev/null 2>&1) ||
-		{ apt-get update -qq && (cd "$dir" && apt-get download -qq busybox-static:i386 >/dev/null); } ||
+		{ apt_update && (cd "$dir" && apt-get download -qq busybox-static:i386 >/dev/null); } ||
 		die "could not download busybox-static:i386"
 	deb=$(ls "$dir"/busybox-static_*_i386.deb)
 	busybox_version=$(dpkg-deb -f "$deb" Version)

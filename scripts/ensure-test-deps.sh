@@ -11,7 +11,7 @@ command -v make >/dev/null || need+=(make)
 [ ${#need[@]} = 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 	echo "[test] installing ${need[*]}"
-	apt-get update -qq
+	apt-get update -qq || { sleep 10; apt-get update -qq; } || echo "[test] warning: apt-get update failed; using the lists we have"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 else
 	echo "[test] npm test needs these Debian packages: sudo apt-get install ${need[*]}" >&2
