@@ -13,7 +13,7 @@
 #include <linux/mm.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
-#include <linux/uio.h>
+#include <linux/uaccess.h>
 
 #include "pool.h"
 #include "util.h"
@@ -214,27 +214,50 @@ int kdbus_pool_slice_write(struct kdbus_pool_slice *slice, size_t off,
 	return n == len ? 0 : -EFAULT;
 }
 
+/**
+ * kdbus_pool_slice_write_user() - copy user memory into a slice
+ * @slice:	the slice
+ * @off:	offset in the slice
+ * @buf:	user address
+ * @len:	number of bytes
+ *
+ * The bytes go through a kernel bounce page instead of handing the user
+ * range to vfs_iter_write(): when a range starts readable and runs into an
+ * unreadable page, the shmem write path (generic_perform_write) finds the
+ * range "partly faultable" while the atomic copy makes no progress, and
+ * retries for ever with the bus lock held. copy_from_user() reports the
+ * fault instead, and we turn it into EFAULT.
+ *
+ * Return: 0, -EFAULT for unreadable user memory, -ENOMEM, or the write's
+ * error.
+ */
 int kdbus_pool_slice_write_user(struct kdbus_pool_slice *slice, size_t off,
 				const void __user *buf, size_t len)
 {
-	struct file *f = slice->pool->f;
-	loff_t pos = slice->off + off;
-	struct iov_iter iter;
-	struct iovec iov;
-	ssize_t n;
-	int ret;
+	size_t chunk;
+	void *bounce;
+	int ret = 0;
 
 	if (len == 0)
 		return 0;
-	ret = import_single_range(WRITE, (void __user *)buf, len, &iov, &iter);
-	if (ret < 0)
-		return -EFAULT;
-	file_start_write(f);
-	n = vfs_iter_write(f, &iter, &pos, 0);
-	file_end_write(f);
-	if (n < 0)
-		return n == -ENOMEM ? -ENOMEM : -EFAULT;
-	return n == len ? 0 : -EFAULT;
+	bounce = kmalloc(min_t(size_t, len, PAGE_SIZE), GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+	while (len > 0) {
+		chunk = min_t(size_t, len, PAGE_SIZE);
+		if (copy_from_user(bounce, buf, chunk)) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = kdbus_pool_slice_write(slice, off, bounce, chunk);
+		if (ret < 0)
+			break;
+		buf += chunk;
+		off += chunk;
+		len -= chunk;
+	}
+	kfree(bounce);
+	return ret;
 }
 
 int kdbus_pool_slice_write_zero(struct kdbus_pool_slice *slice, size_t off,

@@ -356,6 +356,44 @@ static void t_validation_vec(void)
 	KT_EQ(kt_drain(&c), 0);
 }
 
+/*
+ * Found by the fuzzer: a vector that starts readable and runs into an
+ * unmapped page, followed by another vector, used to spin in the kernel
+ * for ever with the bus lock held. It must fail with EFAULT, queue
+ * nothing, and leave the bus usable.
+ */
+static void t_validation_vec_partial(void)
+{
+	struct kt_bus b;
+	struct kt_conn a, c;
+	struct kt_buf kb;
+	struct kdbus_vec v;
+	char *pg;
+
+	KT_REQ_OK(two_conns(&b, &a, &c));
+	pg = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	KT_REQ(pg != MAP_FAILED);
+	memset(pg, 'x', 4096);
+	KT_REQ_OK(mprotect(pg + 4096, 4096, PROT_NONE));
+	for (int readable = 1; readable <= 9; readable += 8) {
+		kt_msg_init(&kb, c.id, 0, 1, 0);
+		v = (struct kdbus_vec){ 169, { (uintptr_t)(pg + 4096 - readable) } };
+		kt_buf_item(&kb, KDBUS_ITEM_PAYLOAD_VEC, &v, sizeof(v));
+		v = (struct kdbus_vec){ 26, { 0 } };
+		kt_buf_item(&kb, KDBUS_ITEM_PAYLOAD_VEC, &v, sizeof(v));
+		KT_ERR(kt_send_buf(&a, &kb, 0, -1, NULL), EFAULT);
+	}
+	KT_EQ(kt_drain(&c), 0);
+	/* the bus still works */
+	v = (struct kdbus_vec){ 8, { (uintptr_t)pg } };
+	kt_msg_init(&kb, c.id, 0, 1, 0);
+	kt_buf_item(&kb, KDBUS_ITEM_PAYLOAD_VEC, &v, sizeof(v));
+	KT_OK(kt_send_buf(&a, &kb, 0, -1, NULL));
+	KT_EQ(kt_drain(&c), 1);
+	munmap(pg, 8192);
+}
+
 static void t_validation_memfd(void)
 {
 	struct kt_bus b;
@@ -1434,6 +1472,7 @@ const struct kt_test kt_tests_msg[] = {
 	{ "msg", "pool layout when the sent items end unaligned (DST_NAME last)", t_layout_unaligned, 0 },
 	{ "msg", "header validation errnos in order (§6.3 steps 1-4)", t_validation_header, 0 },
 	{ "msg", "PAYLOAD_VEC validation: 2 MiB total EMSGSIZE, bad addresses EFAULT", t_validation_vec, 0 },
+	{ "msg", "a VEC running into an unmapped page gives EFAULT and leaves the bus usable", t_validation_vec_partial, 0 },
 	{ "msg", "PAYLOAD_MEMFD range overflow gives EMSGSIZE", t_validation_memfd, 0 },
 	{ "msg", "17 PAYLOAD_MEMFD items give E2BIG", t_validation_memfd_count, 0 },
 	{ "msg", "17 FDS give EMFILE; bloom filter length EFAULT, size EDOM", t_validation_fds_bloom, 0 },
