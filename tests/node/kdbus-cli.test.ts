@@ -18,25 +18,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../emulator/node/assets.js';
-import { bootGuest, KERNEL_TROUBLE, type TestGuest } from '../helpers/guest.js';
+import { bootGuest, type TestGuest } from '../helpers/guest.js';
+import { compileForGuest, expectKernelClean } from '../helpers/guest-programs.js';
 
-const CC = 'i686-linux-gnu-gcc';
 const CLI_DIR = join(REPO_ROOT, 'guest-image/cli');
-const UAPI = join(REPO_ROOT, 'guest-image/kdbus/uapi');
 
 /** Builds the CLI; returns the binary, or why it could not be built. */
 function buildCli(dir: string): { binary: string } | { error: string } {
-  const cc = spawnSync(CC, ['--version'], { encoding: 'utf8' });
-  if (cc.error || cc.status !== 0) {
-    return { error: `${CC} is not installed, so the kdbus CLI cannot be built `
-      + '(Debian: apt-get install gcc-i686-linux-gnu libc6-dev-i386-cross)' };
-  }
   const sources = readdirSync(CLI_DIR).filter((f) => f.endsWith('.c')).sort().map((f) => join(CLI_DIR, f));
-  const binary = join(dir, 'kdbus');
-  const r = spawnSync(CC, ['-static', '-Os', '-s', '-Wall', '-Wextra', '-Werror', '-I', UAPI, '-o', binary,
-    ...sources], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) return { error: `${CC} failed on ${CLI_DIR}:\n${r.stderr}${r.error?.message ?? ''}` };
-  return { binary };
+  return compileForGuest(sources, join(dir, 'kdbus'));
 }
 
 /** A guest script with helpers: bg (start + remember), waitfor (poll a log). */
@@ -367,10 +357,6 @@ describe('kdbus CLI (guest-image/cli) in the guest', () => {
   });
 
   it('left the kernel clean (no reports, clean dmesg)', async () => {
-    const g = ready();
-    const dmesg = (await g.run('dmesg')).stdout;
-    expect(dmesg.split('\n').filter((l) => KERNEL_TROUBLE.test(l))).toEqual([]);
-    expect(g.reports.map((r) => `${r.kind}: ${r.line}`)).toEqual([]);
-    expect(g.console().split('\n').filter((l) => KERNEL_TROUBLE.test(l))).toEqual([]);
+    await expectKernelClean(ready());
   });
 });

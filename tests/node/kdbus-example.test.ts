@@ -8,30 +8,20 @@
  * the tree even when public/guest/initrd.img (which ships it as
  * /usr/bin/kdbus-example) has not been rebuilt since it changed.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../emulator/node/assets.js';
-import { bootGuest, KERNEL_TROUBLE, type TestGuest } from '../helpers/guest.js';
+import { bootGuest, type TestGuest } from '../helpers/guest.js';
+import { compileForGuest, expectKernelClean } from '../helpers/guest-programs.js';
 
-const CC = 'i686-linux-gnu-gcc';
 const SOURCE = join(REPO_ROOT, 'guest-image/examples/kdbus-example.c');
 const EXAMPLE = '/tmp/kdbus-example';
 
 /** Builds the example; returns the binary, or why it could not be built. */
 function build(dir: string): { binary: string } | { error: string } {
-  const cc = spawnSync(CC, ['--version'], { encoding: 'utf8' });
-  if (cc.error || cc.status !== 0) {
-    return { error: `${CC} is not installed, so the kdbus example cannot be built `
-      + '(Debian: apt-get install gcc-i686-linux-gnu libc6-dev-i386-cross)' };
-  }
-  const binary = join(dir, 'kdbus-example');
-  const r = spawnSync(CC, ['-static', '-Os', '-s', '-Wall', '-Wextra', '-Werror',
-    '-I', join(REPO_ROOT, 'guest-image/kdbus/uapi'), '-o', binary, SOURCE], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) return { error: `${CC} failed on ${SOURCE}:\n${r.stderr}${r.error?.message ?? ''}` };
-  return { binary };
+  return compileForGuest([SOURCE], join(dir, 'kdbus-example'));
 }
 
 describe('kdbus example (guest-image/examples/kdbus-example.c)', () => {
@@ -111,10 +101,6 @@ describe('kdbus example (guest-image/examples/kdbus-example.c)', () => {
   });
 
   it('left the kernel clean (no reports, clean dmesg)', async () => {
-    const g = ready();
-    const dmesg = (await g.run('dmesg')).stdout;
-    expect(dmesg.split('\n').filter((l) => KERNEL_TROUBLE.test(l))).toEqual([]);
-    expect(g.reports.map((r) => `${r.kind}: ${r.line}`)).toEqual([]);
-    expect(g.console().split('\n').filter((l) => KERNEL_TROUBLE.test(l))).toEqual([]);
+    await expectKernelClean(ready());
   });
 });
