@@ -8,7 +8,7 @@
  * code, where an exception is the right signal). Tests that need malformed
  * messages patch the bytes of a valid one.
  */
-import { HEADER_FIELDS, missingFieldError } from './header-fields.js';
+import { HEADER_FIELDS, missingFieldError, type HeaderFieldSpec } from './header-fields.js';
 import {
   DBUS_MAX_ARRAY_LENGTH,
   DBUS_MAX_MESSAGE_LENGTH,
@@ -47,6 +47,12 @@ export interface DbusEncodeOptions {
    * from this list follow in ascending code order, the default.
    */
   fieldOrder?: readonly number[];
+  /**
+   * Header fields with codes the specification does not define, written as
+   * given (readers skip them). Lets a decoded message with such fields be
+   * encoded again unchanged; `value` is the variant's content.
+   */
+  extraFields?: ReadonlyArray<{ code: number; value: DbusValue }>;
 }
 
 const utf8 = new TextEncoder();
@@ -237,12 +243,21 @@ export function encodeDbusMessage(
   const missing = missingFieldError(full);
   if (missing) fail(missing);
 
-  const present = HEADER_FIELDS.filter((f) => full[f.key] !== undefined);
+  const known = HEADER_FIELDS.filter((f) => full[f.key] !== undefined);
+  const extra = options.extraFields ?? [];
+  for (const f of extra) {
+    checkInt(f.code, 1, 0xff, 'extra header field code');
+    if (HEADER_FIELDS.some((k) => k.code === f.code)) fail(`extra header field ${f.code} is a known field: set it in the header`);
+  }
   const order = options.fieldOrder ?? [];
   const rank = (code: number): number => {
     const i = order.indexOf(code);
     return i >= 0 ? i : order.length + code;
   };
+  const present: Array<{ code: number; known?: HeaderFieldSpec; value?: DbusValue }> = [
+    ...known.map((k) => ({ code: k.code, known: k })),
+    ...extra.map((e) => ({ code: e.code, value: e.value })),
+  ];
   present.sort((a, b) => rank(a.code) - rank(b.code));
 
   const w = new WireWriter(endian === 'l');
@@ -255,15 +270,23 @@ export function encodeDbusMessage(
   const fieldsLengthAt = w.length;
   w.u32(0);
   const fieldsStart = w.length; // 16: already 8-aligned for the first (yv)
-  for (const f of present) {
-    const v = full[f.key];
-    if (typeof v !== 'string' && typeof v !== 'number') continue;
+  for (const field of present) {
+    w.align(8);
+    w.u8(field.code);
+    if (field.value) {
+      // Same bytes as a variant: its signature, then the value.
+      const variant = { type: 'v', signature: signatureOfValue(field.value), value: field.value } as const;
+      writeValue(w, { code: 'v', signature: 'v' }, variant, 1);
+      continue;
+    }
+    const f = field.known;
+    const v = f ? full[f.key] : undefined;
+    if (!f || (typeof v !== 'string' && typeof v !== 'number')) fail(`header field ${field.code} has no string or number value`);
     const bad = f.check?.(v);
     if (bad) fail(`header field ${f.key}: ${bad}`);
-    w.align(8);
-    w.u8(f.code);
     writeSignature(w, f.signature, 'header field signature');
-    const value = (f.signature === 'u' ? { type: 'u', value: v } : { type: f.signature, value: v }) as DbusBasicValue;
+    // The value's JS type is checked by writeBasic against the field's signature.
+    const value = { type: f.signature, value: v } as DbusBasicValue;
     writeBasic(w, { code: f.signature, signature: f.signature }, value);
   }
   w.patchU32(fieldsLengthAt, w.length - fieldsStart);

@@ -165,20 +165,6 @@ export function isValidSignature(sig: string): boolean {
   return parseSignature(sig).ok;
 }
 
-/** Containers a type opens around its innermost values (for the variant depth limit). */
-export function nestingDepthOf(type: DbusType): number {
-  switch (type.code) {
-    case 'a':
-      return 1 + nestingDepthOf(type.element);
-    case '(':
-      return 1 + Math.max(...type.fields.map(nestingDepthOf));
-    case '{':
-      return 1 + nestingDepthOf(type.value);
-    default:
-      return 0;
-  }
-}
-
 /** The signature of a value, computed from the value alone. */
 export function signatureOfValue(value: DbusValue): string {
   switch (value.type) {
