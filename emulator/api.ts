@@ -6,8 +6,12 @@
  * plain data, Uint8Array, or a callback wrapped with Comlink.proxy.
  */
 import type { KernelReport } from './crash-detector.js';
+import type { TraceEvent } from '../src/trace/events.js';
+import type { TraceChannelStats } from './trace-channel.js';
 
 export type { KernelReport, KernelReportKind } from './crash-detector.js';
+export type { TraceEvent } from '../src/trace/events.js';
+export type { TraceChannelStats } from './trace-channel.js';
 
 /** snapshot: restore the saved state (instant); cold: boot bzImage + initrd. */
 export type BootMode = 'snapshot' | 'cold';
@@ -35,6 +39,8 @@ export interface ExecResult {
 export type BytesListener = (bytes: Uint8Array) => void;
 export type StatusListener = (status: MachineStatus) => void;
 export type ReportListener = (report: KernelReport) => void;
+/** Trace events from the guest agent, in order, in batches (one call per emulator slice). */
+export type TraceListener = (events: TraceEvent[]) => void;
 
 export interface PlaygroundEmulator {
   /** Loads and checks the artifacts, then boots or restores; resolves when ready. */
@@ -57,4 +63,17 @@ export interface PlaygroundEmulator {
   onStatus(listener: StatusListener): void;
   /** Every kernel Oops, BUG, WARNING or panic seen on the console. */
   onKernelReport(listener: ReportListener): void;
+  /**
+   * The bus activity the guest agent reports (docs/trace-protocol.md). After
+   * a restore the first events are a snapshot of the whole bus world.
+   */
+  onTrace(listener: TraceListener): void;
+  /**
+   * Asks the agent for a fresh snapshot; resolves once it has been delivered
+   * to the trace listeners, and so also after every event made before it.
+   */
+  traceSync(): Promise<void>;
+  /** Resolves when the first snapshot of this run has been delivered (the world is known). */
+  traceReady(): Promise<void>;
+  traceStats(): TraceChannelStats;
 }

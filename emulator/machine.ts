@@ -8,18 +8,26 @@
  */
 import { V86, type V86Options } from 'v86';
 import { ArtifactError, parseManifest, verifyArtifact, type ArtifactName, type GuestManifest } from '../src/guest/manifest.js';
-import { STATE_FILE, STATE_INFO_FILE, parseStateInfo, staleReason, type StateInfo } from '../src/guest/state.js';
+import { STATE_FILE, STATE_INFO_FILE, parseStateInfo, staleReason, type MachineShape, type StateInfo } from '../src/guest/state.js';
 import type {
   BootMode, BytesListener, ExecResult, MachineStatus, PlaygroundEmulator, ReportListener, StartOptions, StatusListener,
+  TraceListener,
 } from './api.js';
 import { CrashDetector, type KernelReport } from './crash-detector.js';
 import { ByteBatcher } from './byte-batcher.js';
 import { KpdChannel } from './kpd-channel.js';
+import { TraceChannel, type TraceChannelStats } from './trace-channel.js';
 
 /** Machine shape; a saved state only restores into the same shape. */
 export const MEMORY_SIZE = 128 * 1024 * 1024;
 export const VGA_MEMORY_SIZE = 2 * 1024 * 1024;
 export const V86_VERSION = '0.5.462';
+/** Devices beyond the defaults; part of the shape a saved state must match. */
+export const MACHINE_SHAPE: MachineShape = {
+  v86Version: V86_VERSION,
+  memorySize: MEMORY_SIZE,
+  devices: 'uart1,virtio-9p,virtio-console',
+};
 
 export type ProgressListener = (loaded: number, total: number) => void;
 
@@ -30,6 +38,10 @@ export interface AssetSource {
   /** v86.wasm, compiled. */
   wasm(): Promise<WebAssembly.Module>;
 }
+
+/** Virtio console port 1 carries the agent's trace (docs/trace-protocol.md). */
+const TRACE_OUTPUT = 'virtio-console1-output-bytes';
+const TRACE_INPUT = 'virtio-console1-input-bytes';
 
 /** The shell prompt (PS1 is set by the guest's /etc/profile), anywhere in the recent output. */
 const PROMPT = /@kdbus:[^\n]*[#$] /;
@@ -47,7 +59,9 @@ export class GuestMachine implements PlaygroundEmulator {
   private readonly consoleListeners: BytesListener[] = [];
   private readonly statusListeners: StatusListener[] = [];
   private readonly reportListeners: ReportListener[] = [];
+  private readonly traceListeners: TraceListener[] = [];
   private kpd: KpdChannel | null = null;
+  private trace: TraceChannel | null = null;
   private consoleTail = '';
   private crashed = false;
   /** Counts start() and stop() calls, so a start that was overtaken by them can tell. */
@@ -67,6 +81,24 @@ export class GuestMachine implements PlaygroundEmulator {
 
   onKernelReport(listener: ReportListener): void {
     this.reportListeners.push(listener);
+  }
+
+  onTrace(listener: TraceListener): void {
+    this.traceListeners.push(listener);
+  }
+
+  traceSync(): Promise<void> {
+    if (!this.trace) return Promise.reject(new Error('the guest is not running'));
+    return this.trace.sync();
+  }
+
+  traceReady(): Promise<void> {
+    if (!this.trace) return Promise.reject(new Error('the guest is not running'));
+    return this.trace.firstSnapshot;
+  }
+
+  traceStats(): TraceChannelStats {
+    return this.trace?.stats() ?? { events: 0, corruptFrames: 0, skippedBytes: 0, bytes: 0 };
   }
 
   async start(options: StartOptions): Promise<void> {
@@ -96,6 +128,8 @@ export class GuestMachine implements PlaygroundEmulator {
     this.boot = null;
     this.kpd?.close('the machine stopped');
     this.kpd = null;
+    this.trace?.close('the machine stopped');
+    this.trace = null;
     if (boot) {
       await boot.emulator.stop();
       await boot.emulator.destroy();
@@ -185,7 +219,7 @@ export class GuestMachine implements PlaygroundEmulator {
       throw new ArtifactError(STATE_INFO_FILE, 'is not valid JSON');
     }
     const info = parseStateInfo(json);
-    const stale = staleReason(info, manifest, V86_VERSION, MEMORY_SIZE);
+    const stale = staleReason(info, manifest, MACHINE_SHAPE);
     if (stale) return `the saved state is stale: ${stale}`;
     const state = await this.load(STATE_FILE);
     await verifyArtifact(STATE_FILE, state, info.state);
@@ -208,6 +242,8 @@ export class GuestMachine implements PlaygroundEmulator {
       vga_bios: { buffer: vgaBios.buffer as ArrayBuffer },
       filesystem: {},
       uart1: true,
+      // Port 1 (/dev/hvc1 in the guest) carries the agent's trace (docs/trace-protocol.md).
+      virtio_console: { type: 'none' },
       autostart: true,
       disable_keyboard: true,
       disable_mouse: true,
@@ -264,6 +300,13 @@ export class GuestMachine implements PlaygroundEmulator {
     ));
     const control = new ByteBatcher((bytes) => kpd.receive(bytes));
     emulator.add_listener('serial1-output-byte', (b) => control.push(b));
+    const bus = v86Bus(emulator);
+    const trace = (this.trace = new TraceChannel((bytes) => bus.send(TRACE_INPUT, bytes)));
+    trace.onEvents((events) => {
+      for (const l of this.traceListeners) l(events);
+    });
+    // The bus delivers a chunk per virtqueue request; the typings know only port 0.
+    bus.register(TRACE_OUTPUT, (bytes: Uint8Array) => trace.receive(bytes), this);
     return new Promise<void>((resolve, reject) => {
       const failIfCrashed = (s: MachineStatus) => {
         if (s.state === 'crashed') reject(new Error(`the guest crashed while booting: ${s.report.line}`));
@@ -272,6 +315,8 @@ export class GuestMachine implements PlaygroundEmulator {
       const done = () => {
         this.statusListeners.splice(this.statusListeners.indexOf(failIfCrashed), 1);
         if (this.options.cols && this.options.rows) kpd.resize(this.options.cols, this.options.rows);
+        // A restored agent told its start-up snapshot to whoever made the state: ask again.
+        if (mode === 'snapshot') trace.sync().catch((err: Error) => this.emit({ state: 'error', message: err.message }));
         resolve();
       };
       if (mode === 'snapshot') {
@@ -320,6 +365,21 @@ export class GuestMachine implements PlaygroundEmulator {
       if (emulator && this.boot?.emulator === emulator) void emulator.stop();
     }, 500);
   }
+}
+
+/**
+ * v86's device bus. Its typings cover only port 0 of the virtio console and
+ * have no way to send to a device, but the bus itself is general.
+ */
+interface V86Bus {
+  send(name: string, value: Uint8Array): void;
+  register(name: string, listener: (value: Uint8Array) => void, context: object): void;
+}
+
+function v86Bus(emulator: V86): V86Bus {
+  const bus = (emulator as unknown as { bus?: V86Bus }).bus;
+  if (!bus || typeof bus.send !== 'function') throw new Error('this v86 build has no device bus');
+  return bus;
 }
 
 export function shellQuote(s: string): string {

@@ -6,7 +6,7 @@
  */
 import * as Comlink from 'comlink';
 import type {
-  BytesListener, ExecResult, ReportListener, StartOptions, StatusListener,
+  BytesListener, ExecResult, ReportListener, StartOptions, StatusListener, TraceChannelStats, TraceListener,
 } from './api.js';
 import { BrowserAssetSource } from './browser-assets.js';
 import { GuestMachine } from './machine.js';
@@ -95,6 +95,23 @@ class PlaygroundWorker implements PlaygroundWorkerApi {
 
   onKernelReport(listener: ReportListener): void {
     this.requireMachine().onKernelReport(listener);
+  }
+
+  /** Batches are plain objects: structured clone carries them, one message per batch. */
+  onTrace(listener: TraceListener): void {
+    this.requireMachine().onTrace(listener);
+  }
+
+  traceSync(): Promise<void> {
+    return this.requireMachine().traceSync();
+  }
+
+  traceReady(): Promise<void> {
+    return this.requireMachine().traceReady();
+  }
+
+  traceStats(): TraceChannelStats {
+    return this.requireMachine().traceStats();
   }
 
   private console(bytes: Uint8Array): void {

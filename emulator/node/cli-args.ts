@@ -35,3 +35,30 @@ export function parseExecArgs(args: string[]): ExecArgs {
   out.command = rest.join(' ');
   return out;
 }
+
+export interface TraceArgs extends ExecArgs {
+  /** Where the JSON lines go; null: stdout. */
+  output: string | null;
+}
+
+/** trace takes exec's arguments plus -o/--output FILE. */
+export function parseTraceArgs(args: string[]): TraceArgs {
+  let output: string | null = null;
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      rest.push(...args.slice(i));
+      break;
+    }
+    if (a === '-o' || a === '--output') {
+      const file = args[++i];
+      if (!file) throw new UsageError(`${a} needs a file name`);
+      output = file;
+    } else if (a.startsWith('--output=')) {
+      output = a.slice('--output='.length);
+      if (!output) throw new UsageError('--output needs a file name');
+    } else rest.push(a);
+  }
+  return { ...parseExecArgs(rest), output };
+}

@@ -10,7 +10,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { init as zstdInit, compress } from '@bokuweb/zstd-wasm';
 import { parseManifest, sha256Hex, verifyArtifact } from '../../src/guest/manifest.js';
 import { STATE_FILE, STATE_INFO_FILE, parseStateInfo, staleReason, type StateInfo } from '../../src/guest/state.js';
-import { GuestMachine, MEMORY_SIZE, V86_VERSION } from '../machine.js';
+import { GuestMachine, MACHINE_SHAPE, MEMORY_SIZE, V86_VERSION } from '../machine.js';
 import { GUEST_DIR, NodeAssetSource } from './assets.js';
 
 /** Why the state on disk must be (re)made, or null when it is fine. */
@@ -19,7 +19,7 @@ export async function stateProblem(dir = GUEST_DIR): Promise<string | null> {
   try {
     const manifest = parseManifest(JSON.parse(await readFile(dir + 'manifest.json', 'utf8')));
     const info = parseStateInfo(JSON.parse(await readFile(dir + STATE_INFO_FILE, 'utf8')));
-    const stale = staleReason(info, manifest, V86_VERSION, MEMORY_SIZE);
+    const stale = staleReason(info, manifest, MACHINE_SHAPE);
     if (stale) return `the saved state is stale: ${stale}`;
     await verifyArtifact(STATE_FILE, new Uint8Array(await readFile(dir + STATE_FILE)), info.state);
     return null;
@@ -74,6 +74,7 @@ export async function makeState(dir = GUEST_DIR, log: (s: string) => void = () =
     initrdSha256: manifest.files['initrd.img'].sha256,
     v86Version: V86_VERSION,
     memorySize: MEMORY_SIZE,
+    devices: MACHINE_SHAPE.devices,
     state: { sha256: await sha256Hex(packed), size: packed.length },
     consoleTail,
     bootMs,

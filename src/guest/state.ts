@@ -16,6 +16,8 @@ export interface StateInfo {
   initrdSha256: string;
   v86Version: string;
   memorySize: number;
+  /** The emulated devices (see MachineShape); '' in states made before it was recorded. */
+  devices: string;
   state: ArtifactEntry;
   /** What the console showed when the state was saved, replayed on restore. */
   consoleTail: string;
@@ -35,14 +37,26 @@ export function parseStateInfo(json: unknown): StateInfo {
       typeof json.consoleTail !== 'string' || typeof json.bootMs !== 'number') {
     throw new ArtifactError(STATE_INFO_FILE, 'malformed (remove it and run npm run build)');
   }
-  return json as unknown as StateInfo;
+  if (json.devices !== undefined && typeof json.devices !== 'string') {
+    throw new ArtifactError(STATE_INFO_FILE, 'malformed (remove it and run npm run build)');
+  }
+  return { ...(json as unknown as StateInfo), devices: typeof json.devices === 'string' ? json.devices : '' };
+}
+
+/** What a saved state must match besides the guest files: v86 restores only into the same machine. */
+export interface MachineShape {
+  v86Version: string;
+  memorySize: number;
+  /** A stable description of the emulated devices, e.g. 'uart1,virtio-9p,virtio-console'. */
+  devices: string;
 }
 
 /** Why a state cannot be used with this guest and emulator, or null when it can. */
-export function staleReason(info: StateInfo, manifest: GuestManifest, v86Version: string, memorySize: number): string | null {
+export function staleReason(info: StateInfo, manifest: GuestManifest, shape: MachineShape): string | null {
   if (info.kernelSha256 !== manifest.files.bzImage.sha256) return 'it was made from another bzImage';
   if (info.initrdSha256 !== manifest.files['initrd.img'].sha256) return 'it was made from another initrd.img';
-  if (info.v86Version !== v86Version) return `it was made with v86 ${info.v86Version}, this is ${v86Version}`;
-  if (info.memorySize !== memorySize) return 'it was made with another memory size';
+  if (info.v86Version !== shape.v86Version) return `it was made with v86 ${info.v86Version}, this is ${shape.v86Version}`;
+  if (info.memorySize !== shape.memorySize) return 'it was made with another memory size';
+  if (info.devices !== shape.devices) return `it was made for other devices (${info.devices || 'unrecorded'}, now ${shape.devices})`;
   return null;
 }

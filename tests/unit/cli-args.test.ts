@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 import { describe, expect, it } from 'vitest';
-import { parseExecArgs } from '../../emulator/node/cli-args.js';
+import { parseExecArgs, parseTraceArgs } from '../../emulator/node/cli-args.js';
 
 describe('exec arguments', () => {
   it('defaults to the snapshot and /tmp for --put', () => {
@@ -20,5 +20,24 @@ describe('exec arguments', () => {
     expect(() => parseExecArgs(['--put'])).toThrow(/--put needs/);
     expect(() => parseExecArgs(['--put', 'x:relative', 'ls'])).toThrow(/must be absolute/);
     expect(() => parseExecArgs(['--frob', 'ls'])).toThrow(/unknown option --frob/);
+  });
+});
+
+describe('trace arguments', () => {
+  it("takes exec's arguments plus -o/--output", () => {
+    expect(parseTraceArgs(['-o', 't.jsonl', '--cold', 'kdbus', 'ls'])).toEqual({
+      mode: 'cold', console: false, puts: [], command: 'kdbus ls', output: 't.jsonl',
+    });
+    expect(parseTraceArgs(['--output=x', 'true']).output).toBe('x');
+    expect(parseTraceArgs(['true']).output).toBeNull();
+  });
+
+  it('leaves -o after -- to the command', () => {
+    expect(parseTraceArgs(['--', 'sort', '-o', 'f'])).toMatchObject({ command: 'sort -o f', output: null });
+  });
+
+  it('refuses -o without a file', () => {
+    expect(() => parseTraceArgs(['ls', '-o'])).toThrow(/-o needs a file name/);
+    expect(() => parseTraceArgs(['--output=', 'ls'])).toThrow(/--output needs/);
   });
 });

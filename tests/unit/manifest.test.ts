@@ -38,16 +38,21 @@ describe('manifest', () => {
 describe('state info', () => {
   const info: StateInfo = {
     format: 1, kernelSha256: 'a'.repeat(64), initrdSha256: 'b'.repeat(64), v86Version: '0.5.462',
-    memorySize: 1024, state: { sha256: 'e'.repeat(64), size: 10 }, consoleTail: '# ', bootMs: 1,
+    memorySize: 1024, devices: 'uart1', state: { sha256: 'e'.repeat(64), size: 10 }, consoleTail: '# ', bootMs: 1,
   };
 
-  it('is fresh only for the same kernel, initrd, v86 and memory size', () => {
+  const shape = { v86Version: '0.5.462', memorySize: 1024, devices: 'uart1' };
+
+  it('is fresh only for the same kernel, initrd, v86, memory size and devices', () => {
     const m = parseManifest(manifest);
-    expect(staleReason(parseStateInfo(info), m, '0.5.462', 1024)).toBeNull();
-    expect(staleReason({ ...info, kernelSha256: 'f'.repeat(64) }, m, '0.5.462', 1024)).toMatch(/bzImage/);
-    expect(staleReason({ ...info, initrdSha256: 'f'.repeat(64) }, m, '0.5.462', 1024)).toMatch(/initrd/);
-    expect(staleReason(info, m, '0.5.999', 1024)).toMatch(/v86 0\.5\.462/);
-    expect(staleReason(info, m, '0.5.462', 2048)).toMatch(/memory size/);
+    expect(staleReason(parseStateInfo(info), m, shape)).toBeNull();
+    expect(staleReason({ ...info, kernelSha256: 'f'.repeat(64) }, m, shape)).toMatch(/bzImage/);
+    expect(staleReason({ ...info, initrdSha256: 'f'.repeat(64) }, m, shape)).toMatch(/initrd/);
+    expect(staleReason(info, m, { ...shape, v86Version: '0.5.999' })).toMatch(/v86 0\.5\.462/);
+    expect(staleReason(info, m, { ...shape, memorySize: 2048 })).toMatch(/memory size/);
+    expect(staleReason(info, m, { ...shape, devices: 'uart1,virtio-console' })).toMatch(/other devices \(uart1, now uart1,virtio-console\)/);
+    const { devices: _unrecorded, ...older } = info;
+    expect(staleReason(parseStateInfo(older), m, shape)).toMatch(/other devices \(unrecorded/);
   });
 
   it('rejects a malformed state.json by name', () => {
