@@ -1,22 +1,47 @@
 // SPDX-License-Identifier: MIT
-/** Entry point: one playground model (one worker) for the page's lifetime, then React. */
+/**
+ * Entry point: one playground model (one worker) and one views model for
+ * the page's lifetime, then React. With ?boot=none there is no worker: the
+ * views show trace files only.
+ */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import * as Comlink from 'comlink';
 import '@xterm/xterm/css/xterm.css';
 import './styles.css';
+import type { TraceEvent } from '../src/trace/events.js';
 import { App } from './App.js';
-import { bootModeFromSearch } from './boot-mode.js';
+import { bootModeFromSearch, guestWantedFromSearch } from './boot-mode.js';
 import { createEmulatorClient } from './emulator-client.js';
 import { PlaygroundModel } from './playground-model.js';
+import { ViewsModel } from './views-model.js';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html lacks #root');
 
+function localStorageOrNull(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+const withGuest = guestWantedFromSearch(location.search);
+// Dark unless the user chose light: the playground's look on a projector (the choice is remembered).
+const views = new ViewsModel({ hasGuest: withGuest, storage: localStorageOrNull() });
+
 // Created outside React so StrictMode's double effects never start a second worker.
-const model = new PlaygroundModel(createEmulatorClient(), bootModeFromSearch(location.search));
+let model: PlaygroundModel | null = null;
+if (withGuest) {
+  const client = createEmulatorClient();
+  model = new PlaygroundModel(client, bootModeFromSearch(location.search));
+  // Registered right after configure(): the machine's first snapshot reaches the views.
+  void client.remote.onTrace(Comlink.proxy((events: TraceEvent[]) => views.ingest(events)));
+}
 
 createRoot(root).render(
   <StrictMode>
-    <App model={model} />
+    <App model={model} views={views} />
   </StrictMode>,
 );

@@ -121,3 +121,53 @@ export async function expectNoKernelReports(page: Page): Promise<void> {
   const line = text.split('\n').find((l) => KERNEL_REPORT.test(l));
   if (line !== undefined) throw new Error(`the kernel reported a problem: ${line}`);
 }
+
+export interface ViewRace {
+  /** ms from the start of the race until the terminal matched, and until the views did. */
+  terminalMs: number;
+  viewMs: number;
+}
+
+/** What the views must show: an element matching `selector` whose text contains `text` — or, with `present: false`, none. */
+export interface ViewCondition {
+  selector: string;
+  text?: string;
+  present?: boolean;
+}
+
+/**
+ * Measures, inside the page frame by frame, when the terminal first shows
+ * `terminal` and when the views first meet `view`: how far the views lag
+ * behind the guest. Start it, type the command, then await the result.
+ */
+export async function raceTerminalAndView(
+  page: Page, terminal: RegExp, view: ViewCondition, timeout = WAIT_MS,
+): Promise<() => Promise<ViewRace>> {
+  await page.evaluate(
+    ([source, flags, sel, want, present, limit]) => {
+      const w = window as Window & { __race?: Promise<{ terminalMs: number; viewMs: number }> };
+      const pattern = new RegExp(source, flags);
+      const el = document.querySelector('[data-testid="terminal"]') as (HTMLElement & { readTerminalText?: () => string }) | null;
+      const t0 = performance.now();
+      w.__race = new Promise((resolve, reject) => {
+        let terminalMs = -1;
+        let viewMs = -1;
+        const tick = () => {
+          const now = performance.now() - t0;
+          if (terminalMs < 0 && pattern.test(el?.readTerminalText?.() ?? '')) terminalMs = now;
+          const found = [...document.querySelectorAll(sel)].some((e) => want === null || (e.textContent ?? '').includes(want));
+          if (viewMs < 0 && found === present) viewMs = now;
+          if (terminalMs >= 0 && viewMs >= 0) return resolve({ terminalMs, viewMs });
+          if (now > limit) {
+            const tail = (el?.readTerminalText?.() ?? '').slice(-600);
+            return reject(new Error(`race timed out: terminal ${terminalMs} ms, view ${viewMs} ms; the terminal ends:\n${tail}`));
+          }
+          requestAnimationFrame(tick);
+        };
+        tick();
+      });
+    },
+    [terminal.source, terminal.flags, view.selector, view.text ?? null, view.present ?? true, timeout] as const,
+  );
+  return () => page.evaluate(() => (window as Window & { __race?: Promise<ViewRace> }).__race!);
+}
