@@ -6,7 +6,7 @@
  * ViewsModel (trace, cursor, selection, filter, look) — and every part is
  * derived from them.
  */
-import { type DragEvent, useRef, useSyncExternalStore } from 'react';
+import { type DragEvent, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { PlaygroundModel } from './playground-model.js';
 import { describeStatus } from './status-text.js';
 import { StatusBar } from './StatusBar.js';
@@ -58,6 +58,24 @@ export function App({ model, views }: { model: PlaygroundModel | null; views: Vi
   const world = useRef<HTMLDivElement>(null);
   const right = useRef<HTMLDivElement>(null);
   useShortcuts(views, textFilter);
+  // Stable callbacks: the memoised views skip re-rendering when only the trace grew.
+  const on = useMemo(
+    () => ({
+      filter: (patch: Parameters<ViewsModel['setFilter']>[0]) => views.setFilter(patch),
+      clearFilter: () => views.clearFilter(),
+      selectBus: (ref: number) => views.selectBus(ref),
+      selectConnection: (bus: number, id: number) => views.selectConnection(bus, id),
+      select: (entry: number | null) => views.select(entry),
+      closeInspector: () => views.select(null),
+      togglePause: () => views.togglePause(),
+      back: () => views.stepBack(),
+      forward: () => views.stepForward(),
+      start: () => views.goStart(),
+      live: () => views.goLive(),
+      scrub: (i: number) => views.scrubTo(i),
+    }),
+    [views],
+  );
 
   const openFile = (file: File) => {
     file.text().then(
@@ -104,8 +122,8 @@ export function App({ model, views }: { model: PlaygroundModel | null; views: Vi
         filter={s.filter}
         buses={d.buses}
         connections={d.connections}
-        onChange={(patch) => views.setFilter(patch)}
-        onClear={() => views.clearFilter()}
+        onChange={on.filter}
+        onClear={on.clearFilter}
         textRef={textFilter}
       />
       {s.notice && (
@@ -152,13 +170,13 @@ export function App({ model, views }: { model: PlaygroundModel | null; views: Vi
           )}
           <Splitter between="rows" container={left} value={p.terminal} onChange={(f) => views.setPane('terminal', f)} label="Resize the terminal" testId="split-terminal" />
           <div className="world" ref={world} style={{ gridTemplateColumns: `${p.tree}fr auto ${1 - p.tree}fr` }}>
-            <BusTree tree={d.tree} selectedBus={s.filter.bus} onSelectBus={(ref) => views.selectBus(ref)} />
+            <BusTree tree={d.tree} selectedBus={s.filter.bus} onSelectBus={on.selectBus} />
             <Splitter between="columns" container={world} value={p.tree} onChange={(f) => views.setPane('tree', f)} label="Resize the bus tree" />
             <ConnectionList
               groups={d.groups}
               selectedBus={s.filter.bus}
               selectedConnection={s.filter.connection}
-              onSelect={(bus, id) => views.selectConnection(bus, id)}
+              onSelect={on.selectConnection}
             />
           </div>
         </div>
@@ -174,25 +192,25 @@ export function App({ model, views }: { model: PlaygroundModel | null; views: Vi
             asOf={s.asOf}
             filter={d.logFilter}
             selected={s.selected}
-            onSelect={(i) => views.select(i)}
+            onSelect={on.select}
             theme={s.theme}
           />
           {d.inspector && (
             <>
               <Splitter between="columns" container={right} value={p.inspector} fromEnd onChange={(f) => views.setPane('inspector', f)} label="Resize the inspector" />
-              <Inspector view={d.inspector} onClose={() => views.select(null)} />
+              <Inspector view={d.inspector} onClose={on.closeInspector} />
             </>
           )}
         </div>
       </div>
       <TimelineBar
         info={d.timeline}
-        onTogglePause={() => views.togglePause()}
-        onBack={() => views.stepBack()}
-        onForward={() => views.stepForward()}
-        onStart={() => views.goStart()}
-        onLive={() => views.goLive()}
-        onScrub={(i) => views.scrubTo(i)}
+        onTogglePause={on.togglePause}
+        onBack={on.back}
+        onForward={on.forward}
+        onStart={on.start}
+        onLive={on.live}
+        onScrub={on.scrub}
       />
       {model && <GuestStatus model={model} />}
       {s.help && <HelpOverlay diagramShortcuts={diagramShortcuts()} onClose={() => views.setHelp(false)} />}

@@ -5,8 +5,8 @@
  * bus tree, the connection list and the sequence diagram within a second;
  * the inspector, the timeline, the filters, the exports (JSON lines
  * re-imported without a guest, pcap decoded by tshark, diagram SVG/PNG),
- * the layout at projector and laptop sizes, and the README screenshots.
- * Needs `npm run build` first.
+ * the layout at projector and laptop sizes, and the README screenshots
+ * (KP_UPDATE_SCREENSHOTS=1 writes them to docs/). Needs `npm run build` first.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -23,8 +23,9 @@ import {
 } from '../helpers/playground-page.js';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
-const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
 const RESULTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
+/** The README's screenshots go to docs/ only on request (KP_UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean. */
+const SHOTS = process.env.KP_UPDATE_SCREENSHOTS === '1' ? fileURLToPath(new URL('../../docs/', import.meta.url)) : RESULTS;
 const FIXTURE = fileURLToPath(new URL('../fixtures/traces/echo-call.jsonl', import.meta.url));
 const TEST_MS = 240_000;
 /** "Within a second": how far the views may lag behind what the terminal shows. */
@@ -127,7 +128,7 @@ describe('bus views', () => {
     expect(await page.getByTestId('inspector-metadata').locator('tr[data-type="CREDS"]').innerText()).toMatch(/from the kernel/);
     // The mouse away from the diagram: no hover card over the README screenshot.
     await page.mouse.move(1270, 600);
-    await page.screenshot({ path: `${DOCS}screenshot-views.png` });
+    await page.screenshot({ path: `${SHOTS}screenshot-views.png` });
 
     // Step back (← with the focus on the page) until the reply is hidden; the call stays.
     const reply = diagramRows(page, 'method-return');
@@ -295,7 +296,7 @@ describe('bus views', () => {
       if (viewport.width === 1280) {
         await page.getByTestId('theme-toggle').click();
         await page.mouse.move(viewport.width - 10, viewport.height - 120);
-        await page.screenshot({ path: `${DOCS}screenshot-views-light.png` });
+        await page.screenshot({ path: `${SHOTS}screenshot-views-light.png` });
       } else {
         await page.screenshot({ path: `${RESULTS}views-${viewport.width}x${viewport.height}.png` });
       }

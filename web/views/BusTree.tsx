@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** The bus tree: kdbusfs mounts → buses → endpoints, as of the timeline cursor. Clicking a bus filters the other views. */
+import { memo } from 'react';
 import type { TreeBus, TreeDomain } from '../../src/views/bus-tree.js';
 
 interface Props {
@@ -62,7 +63,7 @@ function BusNode({ bus, selected, onSelect }: { bus: TreeBus; selected: boolean;
   );
 }
 
-export function BusTree({ tree, selectedBus, onSelectBus }: Props) {
+export const BusTree = memo(function BusTree({ tree, selectedBus, onSelectBus }: Props) {
   return (
     <section className="pane bus-tree" data-testid="bus-tree" aria-label="Bus tree">
       <h2 className="pane-title">Buses</h2>
@@ -87,4 +88,4 @@ export function BusTree({ tree, selectedBus, onSelectBus }: Props) {
       </div>
     </section>
   );
-}
+});

@@ -4,6 +4,7 @@
  * cursor. Rows come and go with their connections and names move between
  * rows as ownership moves; clicking a row filters the log by it.
  */
+import { memo } from 'react';
 import type { ConnectionGroup, ConnectionRow } from '../../src/views/connection-rows.js';
 
 interface Props {
@@ -70,7 +71,7 @@ function Row({ row, selected, onSelect }: { row: ConnectionRow; selected: boolea
   );
 }
 
-export function ConnectionList({ groups, selectedConnection, selectedBus, onSelect }: Props) {
+export const ConnectionList = memo(function ConnectionList({ groups, selectedConnection, selectedBus, onSelect }: Props) {
   const total = groups.reduce((n, g) => n + g.rows.length, 0);
   return (
     <section className="pane connection-list" data-testid="connection-list" aria-label="Connections">
@@ -98,4 +99,4 @@ export function ConnectionList({ groups, selectedConnection, selectedBus, onSele
       </div>
     </section>
   );
-}
+});

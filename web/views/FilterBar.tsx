@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** Filters for every view: bus, connection, name, message kinds and member text. */
+import { memo } from 'react';
 import type { RefObject } from 'react';
 import type { BusOption, ConnectionOption } from '../../src/views/filter-options.js';
 import { type FilterState, MESSAGE_KINDS, isFilterActive, toggleKind } from '../../src/views/filter-state.js';
@@ -13,7 +14,7 @@ interface Props {
   textRef?: RefObject<HTMLInputElement | null>;
 }
 
-export function FilterBar({ filter, buses, connections, onChange, onClear, textRef }: Props) {
+export const FilterBar = memo(function FilterBar({ filter, buses, connections, onChange, onClear, textRef }: Props) {
   const connValue = filter.connection === null ? '' : String(filter.connection);
   return (
     <form className="filter-bar" data-testid="filter-bar" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
@@ -98,4 +99,4 @@ export function FilterBar({ filter, buses, connections, onChange, onClear, textR
       )}
     </form>
   );
-}
+});

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** The inspector: everything about the selected message (see src/views/inspector.ts for what and why). */
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { InspectorField, InspectorView } from '../../src/views/inspector.js';
 import { formatSize } from '../../src/views/format-units.js';
 
@@ -22,7 +22,7 @@ function Fields({ fields, testId }: { fields: readonly InspectorField[]; testId:
   );
 }
 
-export function Inspector({ view, onClose }: Props) {
+export const Inspector = memo(function Inspector({ view, onClose }: Props) {
   // Only view state: which payload form is open.
   const [payloadForm, setPayloadForm] = useState<'text' | 'hex'>('hex');
   return (
@@ -129,4 +129,4 @@ export function Inspector({ view, onClose }: Props) {
       </div>
     </aside>
   );
-}
+});

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** The timeline: live or paused, step a message back or forward, scrub to any event. */
+import { memo } from 'react';
 import { formatGuestTime } from '../../src/views/format-units.js';
 
 export interface TimelineInfo {
@@ -23,7 +24,7 @@ interface Props {
   onScrub(eventIndex: number): void;
 }
 
-export function TimelineBar({ info, onTogglePause, onBack, onForward, onStart, onLive, onScrub }: Props) {
+export const TimelineBar = memo(function TimelineBar({ info, onTogglePause, onBack, onForward, onStart, onLive, onScrub }: Props) {
   const live = info.asOf === null;
   const position = live ? info.lastEvent : info.asOf!;
   const newer = live ? 0 : info.lastEvent - position;
@@ -69,4 +70,4 @@ export function TimelineBar({ info, onTogglePause, onBack, onForward, onStart, o
       </span>
     </div>
   );
-}
+});
