@@ -149,11 +149,12 @@ describe('bus views', () => {
     await page.locator('.xterm-helper-textarea').focus();
     await page.keyboard.press('Control+Shift+L');
     expect(await page.getByTestId('timeline').getAttribute('data-state')).toBe('live');
-    // The shell reports the job's end (serve exits on SIGTERM: "Done" or "Terminated" depending on how).
-    const dying = await raceTerminalAndView(page, /^\[2\]\+? +(Terminated|Done|Exit)/m, { selector: '[data-testid="conn-row"]', text: ECHO, present: false });
-    await typeLine(page, 'kill %2');
+    // `wait` returns once the service has exited: then the terminal says so (the shell's own job
+    // report may only come with a later prompt).
+    const dying = await raceTerminalAndView(page, /^service-gone-\d+$/m, { selector: '[data-testid="conn-row"]', text: ECHO, present: false });
+    await typeLine(page, 'kill %2; wait %2; echo service-gone-$?');
     const d = await dying();
-    console.log(`kill: the service left the connection list ${(d.viewMs - d.terminalMs).toFixed(0)} ms after the shell reported it`);
+    console.log(`kill: the service left the connection list ${(d.viewMs - d.terminalMs).toFixed(0)} ms after the shell saw it exit`);
     expect(d.viewMs - d.terminalMs).toBeLessThanOrEqual(LAG_MS);
     await expect.poll(() => connRowWith(page, ':1.').count()).toBe(0);
     await typeLine(page, 'echo still-$((40+2))');

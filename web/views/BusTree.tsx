@@ -55,6 +55,12 @@ function BusNode({ bus, selected, onSelect }: { bus: TreeBus; selected: boolean;
             {!ep.isDefault && <span className="badge">custom</span>}
             <code className="muted">{ep.modeText}</code>
             <span className="muted"> {ep.policy}</span>
+            {!ep.isDefault && (
+              <span className="muted" title="The trace agent reports an endpoint's file, not the name rules it was made with (kdbus endpoint make --allow …)">
+                {' '}
+                · name rules not traced
+              </span>
+            )}
           </li>
         ))}
         {bus.endpoints.length === 0 && <li className="muted">no endpoint seen</li>}
