@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
@@ -15,6 +16,13 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 1024,
+    rolldownOptions: {
+      // The page, and the sequence diagram alone (web/diagram/demo.html: its browser test and benchmark).
+      input: {
+        main: fileURLToPath(new URL('./web/index.html', import.meta.url)),
+        diagram: fileURLToPath(new URL('./web/diagram/demo.html', import.meta.url)),
+      },
+    },
   },
   server: { port: 5173, strictPort: false },
   preview: { port: 4173, strictPort: false },
