@@ -204,6 +204,10 @@ build_tools() {
 	# guest-image/cli/: the kdbus command line, one program from many files
 	# (sorted, so the link order and the binary do not depend on the locale).
 	i686-linux-gnu-gcc $cflags -o "$build/examples/kdbus" $(LC_ALL=C ls "$here"/cli/*.c)
+	# guest-image/agent/: the trace agent /sbin/kdbus-agent, started by rcS
+	# (docs/trace-protocol.md); one segment less of page padding in RAM.
+	i686-linux-gnu-gcc $cflags -Wl,-z,noseparate-code -o "$build/tools/kdbus-agent" \
+		$(LC_ALL=C ls "$here"/agent/*.c)
 	[ $debug = 1 ] || return 0
 	# The debug initrd also carries the fuzzer, the TAP suite (if it builds)
 	# and the init that runs them: /usr/libexec/kdbus-{fuzz,tests}, /sbin/debug-init.

@@ -8,6 +8,15 @@
  *   except during readdir, which may fault in user memory.
  *   node->active is atomic; node->kref is atomic.
  *
+ *   kdbus_fs_sb_lock (mutex) protects the @sb pointer of every domain
+ *   node. kdbus_node_notify() holds it while it looks up and releases
+ *   inodes of that superblock and calls fsnotify, so kill_sb (which clears
+ *   @sb under it first) never finds an inode reference of ours left. It
+ *   is taken by node link/deactivation, never under kdbus_node_lock and
+ *   never with a connection's bus->lock held (connections have no names).
+ *   The inode puts done under it never drop a node's last kref: the caller
+ *   of link/deactivate holds the node, and the node holds its parent.
+ *
  * Lifetimes: a node is NEW (not yet usable) until kdbus_node_activate().
  * kdbus_node_deactivate() unlinks it from its parent (its name is reusable
  * at once) and makes kdbus_node_acquire() fail (ESHUTDOWN); only the
@@ -18,6 +27,7 @@
  */
 #include <linux/fs.h>
 #include <linux/fs_context.h>
+#include <linux/fsnotify.h>
 #include <linux/init.h>
 #include <linux/kobject.h>
 #include <linux/module.h>
@@ -33,7 +43,10 @@
 #include "limits.h"
 
 static DEFINE_MUTEX(kdbus_node_lock);
+static DEFINE_MUTEX(kdbus_fs_sb_lock);
 static atomic_long_t kdbus_node_ino = ATOMIC_LONG_INIT(0);
+
+static void kdbus_node_notify(struct kdbus_node *node, u32 mask);
 
 /**
  * kdbus_node_init() - initialise an embedded node
@@ -103,6 +116,8 @@ int kdbus_node_link(struct kdbus_node *node, struct kdbus_node *parent,
 	kdbus_node_activate(node);
 exit:
 	mutex_unlock(&kdbus_node_lock);
+	if (!ret)
+		kdbus_node_notify(node, FS_CREATE);
 	return ret;
 }
 
@@ -113,8 +128,11 @@ struct kdbus_node *kdbus_node_ref(struct kdbus_node *node)
 	return node;
 }
 
-/* the parent's @children list holds a reference on every linked child */
-static void kdbus_node_unlink(struct kdbus_node *node)
+/*
+ * The parent's @children list holds a reference on every linked child.
+ * Returns whether the node was linked.
+ */
+static bool kdbus_node_unlink(struct kdbus_node *node)
 {
 	bool linked;
 
@@ -124,6 +142,7 @@ static void kdbus_node_unlink(struct kdbus_node *node)
 	mutex_unlock(&kdbus_node_lock);
 	if (linked)
 		kdbus_node_unref(node);
+	return linked;
 }
 
 static void kdbus_node_free(struct kref *kref)
@@ -180,7 +199,8 @@ bool kdbus_node_deactivate(struct kdbus_node *node)
 		if (atomic_cmpxchg(&node->active, v, v + KDBUS_NODE_BIAS) == v)
 			break;
 	}
-	kdbus_node_unlink(node);
+	if (kdbus_node_unlink(node))
+		kdbus_node_notify(node, FS_DELETE);
 	wake_up_all(&node->waitq);
 	return true;
 }
@@ -312,6 +332,55 @@ static struct inode *kdbus_inode_get(struct super_block *sb,
 	return inode;
 }
 
+/*
+ * fsnotify for kdbusfs: nodes appear and disappear by ioctls and closes,
+ * never through the VFS, and their dentries are made on lookup only, so
+ * without this inotify would see no IN_CREATE/IN_DELETE at all. Reports
+ * what mkdir/create and unlink/rmdir report: the event on the parent
+ * directory with the child's name and inode, and for a removed node
+ * IN_DELETE_SELF on the node (which also ends every watch on it).
+ *
+ * Only inodes still in the cache can carry watches (they pin the inode,
+ * and unused kdbusfs inodes are dropped at once), so an uncached parent
+ * means nobody to tell; the child's inode is only made when needed as
+ * the event's data, as a lookup would make it.
+ */
+static void kdbus_node_notify(struct kdbus_node *node, u32 mask)
+{
+	struct kdbus_node *root = node->parent;
+	struct inode *dir, *inode;
+	struct super_block *sb;
+	struct qstr name;
+
+	if (!root || !node->name)
+		return;
+	while (root->parent)
+		root = root->parent;
+
+	mutex_lock(&kdbus_fs_sb_lock);
+	sb = root->sb;
+	if (!sb || !atomic_long_read(&sb->s_fsnotify_connectors))
+		goto exit;
+	dir = ilookup(sb, node->parent->ino);
+	inode = (mask & FS_DELETE) ? ilookup(sb, node->ino) : NULL;
+	if (!inode && dir)
+		inode = kdbus_inode_get(sb, node);
+	if (IS_ERR_OR_NULL(inode))
+		goto put_dir;
+	if (S_ISDIR(inode->i_mode))
+		mask |= FS_ISDIR;
+	name = (struct qstr)QSTR_INIT(node->name, strlen(node->name));
+	if (dir)
+		fsnotify_name(mask, inode, FSNOTIFY_EVENT_INODE, dir, &name, 0);
+	if (mask & FS_DELETE)
+		fsnotify_inoderemove(inode);
+	iput(inode);
+put_dir:
+	iput(dir);
+exit:
+	mutex_unlock(&kdbus_fs_sb_lock);
+}
+
 static struct dentry *kdbus_fs_lookup(struct inode *dir, struct dentry *dentry,
 				      unsigned int flags)
 {
@@ -425,6 +494,9 @@ static int kdbus_fs_fill_super(struct super_block *sb, struct fs_context *fc)
 	ret = kdbus_domain_activate(domain);
 	if (ret < 0)
 		return ret;
+	mutex_lock(&kdbus_fs_sb_lock);
+	domain->node.sb = sb;
+	mutex_unlock(&kdbus_fs_sb_lock);
 	return 0;
 }
 
@@ -448,8 +520,13 @@ static void kdbus_fs_kill_sb(struct super_block *sb)
 {
 	struct kdbus_domain *domain = sb->s_fs_info;
 
-	if (domain)
+	if (domain) {
+		/* no fsnotify from here on: our inode references end now */
+		mutex_lock(&kdbus_fs_sb_lock);
+		domain->node.sb = NULL;
+		mutex_unlock(&kdbus_fs_sb_lock);
 		kdbus_domain_shutdown(domain);
+	}
 	kill_anon_super(sb);
 	if (domain)
 		kdbus_domain_unref(domain);

@@ -38,6 +38,8 @@ enum kdbus_node_type {
  * @children:	child nodes (protected by kdbus_node_lock)
  * @sibling:	entry in the parent's @children
  * @free_cb:	frees the containing object
+ * @sb:		domain node only: its superblock while mounted, else NULL
+ *		(protected by kdbus_fs_sb_lock in fs.c; used for fsnotify)
  */
 struct kdbus_node {
 	struct kref kref;
@@ -53,6 +55,7 @@ struct kdbus_node {
 	struct list_head children;
 	struct list_head sibling;
 	void (*free_cb)(struct kdbus_node *node);
+	struct super_block *sb;
 };
 
 void kdbus_node_init(struct kdbus_node *node, enum kdbus_node_type type,

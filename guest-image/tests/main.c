@@ -49,6 +49,7 @@ static const struct {
 	{ "monitor", kt_tests_monitor },
 	{ "fds", kt_tests_fds },
 	{ "quota", kt_tests_quota },
+	{ "agent", kt_tests_agent },
 };
 #define N_GROUPS (sizeof(groups) / sizeof(groups[0]))
 
