@@ -12,6 +12,7 @@
  * sticky inside the same scroll area, so it stays pinned vertically and
  * follows horizontal scrolling for free.
  */
+import { flushSync } from 'react-dom';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type JSX } from 'react';
 import type { KeyboardEvent as ReactKeyboardEvent, MouseEvent as ReactMouseEvent } from 'react';
 import { CHANGE_BLOCK, DiagramLayout } from '../../src/diagram/diagram-layout.js';
@@ -185,14 +186,28 @@ export function SequenceDiagram(props: SequenceDiagramProps): JSX.Element {
   const atBottom = useRef(true);
   const extent = useRef({ content: 0, viewport: 0 });
   extent.current = { content: metrics.headerHeight + rowCount * H, viewport: size.height };
+  const metricsHeader = useRef(metrics.headerHeight);
+  metricsHeader.current = metrics.headerHeight;
+  // The rows rendered now: a scroll that leaves them (a scroll-bar drag, a jump) renders at once, inside the
+  // scroll event, so the frame that shows the new position shows its rows too (not blank rows for a frame).
+  const rendered = useRef({ first: 0, last: -1 });
   const onScroll = useCallback(() => {
     const el = scrollRef.current;
     if (!el) return;
     const top = el.scrollTop;
     atBottom.current = top + extent.current.viewport >= extent.current.content - H;
-    setScrollRow(Math.floor(top / H));
-    setHover(null);
+    const row = Math.floor(top / H);
+    const lastRow = Math.floor((top + extent.current.viewport - metricsHeader.current) / H);
+    const update = () => {
+      setScrollRow(row);
+      setHover(null);
+    };
+    if (row < rendered.current.first || lastRow > rendered.current.last) flushSync(update);
+    else update();
   }, [H]);
+  useLayoutEffect(() => {
+    rendered.current = { first: win.first, last: Math.min(win.last, Math.max(rowCount - 1, 0)) };
+  });
 
   const live = follow && asOf === null;
   useLayoutEffect(() => {
