@@ -259,6 +259,26 @@ describe('sequence diagram in Chromium', () => {
     }
     // The header names who is on screen down there: clients come and go, so it changed.
     expect(await page.getByTestId('diagram-header').innerText()).toMatch(/:1\.\d{3,}/);
+    // A selection far away, and a timeline cursor far away, are brought into view.
+    const inView = async (row: number) => {
+      await page.waitForSelector(`[data-row="${row}"].kd-row`);
+      const box = await rowBox(page, row);
+      const viewport = (await page.locator('.kdd-scroll').boundingBox())!;
+      return box.y >= viewport.y + 60 && box.y + box.height <= viewport.y + viewport.height + 1;
+    };
+    await set(page, { selected: 1234 });
+    expect(await inView(1234)).toBe(true);
+    const view = await page.evaluate(() => window.__diagram.state().view);
+    expect(view!.firstLog).toBeLessThanOrEqual(1234);
+    expect(view!.lastLog).toBeGreaterThanOrEqual(1234);
+    await set(page, { asOf: 40_000 });
+    await page.waitForSelector('.kd-now', { state: 'attached' });
+    const lastPast = await page.evaluate(() => {
+      const past = Array.from(document.querySelectorAll('.kd-row:not([data-dimmed])'), (g) => Number(g.getAttribute('data-row')));
+      return Math.max(...past);
+    });
+    expect(await page.locator(`[data-row="${lastPast}"].kd-row`).getAttribute('data-event')).toBe('40000');
+    expect(await inView(lastPast)).toBe(true);
     expect(await page.evaluate(() => document.querySelectorAll('*').length)).toBeLessThan(3000);
   }, TEST_MS);
 

@@ -8,6 +8,7 @@ import { BusModel } from '../../src/model/bus-model.js';
 import type { LogFilter } from '../../src/model/log-filter.js';
 import type { TraceEvent } from '../../src/trace/events.js';
 import { BusScript, ECHO, busyScenario, echoScenario } from '../fixtures/traces/diagram-scenarios.js';
+import { KDBUS, items, kdbusMsg } from '../helpers/trace-builder.js';
 
 function modelOf(events: readonly TraceEvent[]): BusModel {
   const m = new BusModel();
@@ -230,6 +231,29 @@ describe('diagram layout, edge cases', () => {
       [3, 4, 0],
       [2, 5, 1],
     ]);
+  });
+
+  it('puts each bus in its own group of columns, its kernel first', () => {
+    const b = new BusScript().start();
+    b.existing(2).snapshotEnd([[2, ECHO]]);
+    // A second bus on the same stream.
+    b.s.busAdd(1, 2, '0-other').endpointAdd(2).connAdd(2, 5, { description: 'elsewhere' });
+    b.signal(2, 'Tick');
+    b.s.message(2, kdbusMsg({ flags: KDBUS.MSG_SIGNAL, dst: KDBUS.DST_ID_BROADCAST, src: 5, cookie: 1 }, items.timestamp(99, 6_000_000_000, 1)));
+    const model = modelOf(b.events());
+    const all = layoutOf(model);
+    expect(all.groups.map((g) => [g.bus, g.slots.length])).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
+    expect(rowsOf(all).slice(-2)).toEqual([
+      ['signal', 2, null],
+      ['signal', 5, null],
+    ]);
+    expect(all.fanOut(all.rowCount - 1)).toEqual([]); // alone on its bus
+    const one = layoutOf(model, { bus: 2 });
+    expect(one.groups.map((g) => g.bus)).toEqual([2]);
+    expect(rowsOf(one).filter((r) => r.length > 1)).toEqual([['signal', 5, null]]);
   });
 
   it('keeps columns bounded by the connections alive at once on a busy bus', () => {

@@ -230,6 +230,17 @@ export function SequenceDiagram(props: SequenceDiagramProps): JSX.Element {
     if (top !== el.scrollTop) el.scrollTop = top;
   }, [selected, selectedRow, metrics.headerHeight, H]);
 
+  // Stepping or scrubbing the timeline keeps the cursor in view: the last row at or before it.
+  const lastAsOf = useRef(asOf);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el || asOf === lastAsOf.current) return;
+    lastAsOf.current = asOf;
+    if (asOf === null || dimRow <= 0) return;
+    const top = scrollTopFor(dimRow - 1, el.scrollTop, el.clientHeight - metrics.headerHeight, H);
+    if (top !== el.scrollTop) el.scrollTop = top;
+  }, [asOf, dimRow, metrics.headerHeight, H]);
+
   // Reported when what is on screen changes (not when the callback's identity does: callers pass inline functions).
   const viewCallback = useRef(onViewChange);
   viewCallback.current = onViewChange;
