@@ -141,6 +141,7 @@ export function SequenceDiagram(props: SequenceDiagramProps): JSX.Element {
   const [scrollRow, setScrollRow] = useState(0);
   const [hover, setHover] = useState<Hover | null>(null);
   const [legend, setLegend] = useState(false);
+  const toggleLegend = useCallback(() => setLegend((v) => !v), []);
 
   const rowCount = layout.rowCount;
   const columnsKey = layout.groups.map((g) => g.slots.length).join(',');
@@ -182,8 +183,8 @@ export function SequenceDiagram(props: SequenceDiagramProps): JSX.Element {
 
   // Following sticks to the bottom: new rows scroll into view only while the newest row is in view,
   // so one can scroll back during live traffic; turning follow on (or going live) jumps to the bottom.
-  // Heights come from what we know, not from the DOM: reading scrollHeight here would force a layout per scroll event.
   const atBottom = useRef(true);
+  // Heights come from what we know, not from the DOM: reading scrollHeight in the handler would force a layout per event.
   const extent = useRef({ content: 0, viewport: 0 });
   extent.current = { content: metrics.headerHeight + rowCount * H, viewport: size.height };
   const metricsHeader = useRef(metrics.headerHeight);
@@ -384,7 +385,7 @@ export function SequenceDiagram(props: SequenceDiagramProps): JSX.Element {
       <style>{css}</style>
       <div ref={scrollRef} className="kdd-scroll" onScroll={onScroll} onMouseMove={onMouseMove} onMouseLeave={() => setHover(null)} onClick={onClick}>
         <div className="kdd-canvas" style={{ height: metrics.headerHeight + rowCount * H, width }}>
-          <DiagramHeader view={header} metrics={metrics} width={width} onLegend={() => setLegend((v) => !v)} />
+          <DiagramHeader view={header} metrics={metrics} width={width} onLegend={toggleLegend} />
           {tiles}
           {rowCount > 0 && (
             <svg
