@@ -23,10 +23,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <sys/utsname.h>
@@ -380,6 +382,23 @@ static int open_input(const char *path)
 	return loop_add(fd, EPOLLIN, W_INPUT, NULL);
 }
 
+/*
+ * Run ahead of everything the agent watches (real-time, lowest priority):
+ * a monitor's queue is thrown away when its bus shuts down (spec 9.6), so
+ * a script that kills a service and then its bus in quick succession would
+ * otherwise take the last notifications with it before the agent read them,
+ * and replays of the same commands would not trace the same events. The
+ * agent only ever sleeps in epoll_wait, so it cannot starve the guest; the
+ * kernel's real-time throttling bounds it anyway. Failure is not fatal.
+ */
+static void run_first(void)
+{
+	struct sched_param sp = { .sched_priority = 1 };
+
+	/* The raw call: musl's sched_setscheduler() is a stub (ENOSYS). */
+	if (syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &sp) < 0)
+		say(2, "kdbus-agent: cannot run real-time, traces may miss a bus's last messages\n");
+}
 
 int main(int argc, char **argv)
 {
@@ -406,6 +425,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	if (!out)
+		run_first();
 	out_init();
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (epfd < 0)

@@ -45,7 +45,12 @@ static uint64_t seq;
 static uint64_t dropped;	/* events dropped since the last LOSS */
 static int fd = -1;
 static int fd_is_file;
-static uint32_t crc_table[256];
+/*
+ * CRC-32 "slicing by 8": eight tables let the loop take 8 bytes per step.
+ * Every traced message passes through here once; under v86 the plain
+ * byte-at-a-time loop was most of the agent's cost per message.
+ */
+static uint32_t crc_table[8][256];
 
 static void crc_init(void)
 {
@@ -54,16 +59,33 @@ static void crc_init(void)
 
 		for (int k = 0; k < 8; k++)
 			c = c & 1 ? 0xedb88320 ^ (c >> 1) : c >> 1;
-		crc_table[i] = c;
+		crc_table[0][i] = c;
 	}
+	for (uint32_t i = 0; i < 256; i++)
+		for (int t = 1; t < 8; t++)
+			crc_table[t][i] = crc_table[0][crc_table[t - 1][i] & 0xff] ^
+					  (crc_table[t - 1][i] >> 8);
+}
+
+static uint32_t load_le32(const uint8_t *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 /* zlib's crc32(): @crc is the value so far (0 to start) */
 static uint32_t crc32(uint32_t crc, const uint8_t *p, size_t n)
 {
 	crc = ~crc;
+	for (; n >= 8; n -= 8, p += 8) {
+		uint32_t lo = load_le32(p) ^ crc, hi = load_le32(p + 4);
+
+		crc = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^
+		      crc_table[5][(lo >> 16) & 0xff] ^ crc_table[4][lo >> 24] ^
+		      crc_table[3][hi & 0xff] ^ crc_table[2][(hi >> 8) & 0xff] ^
+		      crc_table[1][(hi >> 16) & 0xff] ^ crc_table[0][hi >> 24];
+	}
 	while (n--)
-		crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+		crc = crc_table[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
 
