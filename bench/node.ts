@@ -12,6 +12,7 @@ import type { BootMode, MachineStatus } from '../emulator/api.js';
 import { REPO_ROOT } from '../emulator/node/assets.js';
 import { bootGuest } from '../tests/helpers/guest.js';
 import { measureIpc, type IpcResult } from './ipc.js';
+import { measureTrace, type TraceBenchResult } from './trace.js';
 
 export interface BootRun {
   /** start() called → start() resolved (ready: the shell answers). */
@@ -29,7 +30,9 @@ export interface CrashRun {
 }
 
 /** ipc: run the compiled guest-image/bench/ipc-bench `runs` times in one guest (ipc.ts). */
-export type Job = { kind: 'boot'; mode: BootMode } | { kind: 'crash' } | { kind: 'ipc'; runs: number; binary: string };
+export type Job = { kind: 'boot'; mode: BootMode } | { kind: 'crash' } | { kind: 'ipc'; runs: number; binary: string }
+  | { kind: 'trace'; runs: number };
+type JobResult = BootRun | CrashRun | IpcResult | TraceBenchResult;
 
 const RESULT = 'BENCH-RESULT ';
 const CRASH_COMMAND = 'echo c > /proc/sysrq-trigger\r';
@@ -78,13 +81,14 @@ export async function measureCrash(timeout = 60_000): Promise<CrashRun> {
   }
 }
 
-function runJob(job: Job): Promise<BootRun | CrashRun | IpcResult> {
+function runJob(job: Job): Promise<JobResult> {
   if (job.kind === 'ipc') return measureIpc(job.runs, job.binary);
+  if (job.kind === 'trace') return measureTrace(job.runs, (l) => process.stderr.write(`${l}\n`));
   return job.kind === 'boot' ? measureBoot(job.mode) : measureCrash();
 }
 
 /** Runs one job in a fresh Node process; a failure carries the first line of its stderr. */
-export function runInChild<T extends BootRun | CrashRun | IpcResult>(job: Job, timeout = 180_000): Promise<T> {
+export function runInChild<T extends JobResult>(job: Job, timeout = 180_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), JSON.stringify(job)], {
       cwd: REPO_ROOT,

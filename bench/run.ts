@@ -4,7 +4,11 @@
  * (Chromium and Node, snapshot and cold boot), what a first visit downloads,
  * how fast a kernel panic shows as crashed, and kdbus vs AF_UNIX round trips
  * in the guest (ipc.ts: small and large payloads, 1 MiB as a sealed memfd vs
- * an AF_UNIX copy, a 64-byte call with all metadata vs none). Prints medians beside their targets and writes
+ * an AF_UNIX copy, a 64-byte call with all metadata vs none), the live trace
+ * (trace.ts: lossless messages per second from the guest agent into the host
+ * model, the agent's CPU share, the slowdown of a traced call loop) and the
+ * sequence diagram (diagram.ts: frame times scrolling 50,000 messages in
+ * Chromium, time to open the trace, page memory). Prints medians beside their targets and writes
  * bench-results/latest.json. A missed target is reported,
  * not an error: the exit status is non-zero only when a measurement broke.
  */
@@ -22,6 +26,8 @@ import {
   describeRun, IPC_ITERATIONS, IPC_MEMFD_TARGET_RATIO, IPC_TARGET_RATIO, ipcReport, ipcSummary, withIpcBench, type IpcResult,
 } from './ipc.js';
 import { runInChild, type BootRun, type CrashRun } from './node.js';
+import { benchDiagram, DIAGRAM_TARGETS, type DiagramBenchResult } from './diagram.js';
+import { TRACE_TARGET_RATE, traceReport, type TraceBenchResult } from './trace.js';
 import { MB, formatMs, formatSize, sizeTable, timingTable, verdict, type TimingRow } from './report.js';
 import { measureFiles, sitePaths, totals, type FileSize } from './sizes.js';
 import { summarize } from './stats.js';
@@ -35,6 +41,10 @@ const TARGETS = {
   ipcRatio64: IPC_TARGET_RATIO,
   /** kdbus 1 MiB as a re-sent sealed memfd / 1 MiB copied through AF_UNIX, in the guest */
   ipcMemfdRatio: IPC_MEMFD_TARGET_RATIO,
+  /** messages per second from the guest agent into the host model without loss */
+  traceRate: TRACE_TARGET_RATE,
+  /** p95 frame time scrolling a 50,000-message sequence diagram in Chromium */
+  diagramP95FrameMs: DIAGRAM_TARGETS.p95FrameMs,
 };
 const PAGE_TIMEOUT_MS = 120_000;
 const DIST = join(REPO_ROOT, 'dist');
@@ -169,6 +179,17 @@ async function main(): Promise<number> {
   }
   const ipcFigures = ipc instanceof Error ? null : await attempt('IPC summary', async () => ipcSummary(ipc));
 
+  // The live trace under load, and what being traced costs a call loop (trace.ts).
+  log('Live trace: throughput steps and the traced call loop (one guest)');
+  const trace = await attempt('live trace', () => runInChild<TraceBenchResult>({ kind: 'trace', runs }, 600_000));
+  if (!(trace instanceof Error) && trace.dmesgTrouble.length) {
+    failures.push({ what: 'live trace', message: `kernel trouble in the guest's dmesg: ${trace.dmesgTrouble.join('; ')}` });
+  }
+
+  // The sequence diagram with 50,000 messages in Chromium (diagram.ts).
+  log('Sequence diagram: 50,000 messages in Chromium');
+  const diagram = await attempt('sequence diagram', () => benchDiagram({ dist: DIST, log }));
+
   // Sizes of what the real page loads fetched.
   log('Sizes (gzip -9, brotli q11)');
   let firstVisit: FileSize[] = [];
@@ -217,6 +238,8 @@ async function main(): Promise<number> {
   }
   if (coldExtras.length) out.push('Cold boot extras (?boot=cold fetches these too):', sizeTable(coldExtras, coldTotal, 'total'), '');
   if (ipcFigures && !(ipcFigures instanceof Error)) out.push(...ipcReport(ipcFigures, runs), '');
+  if (!(trace instanceof Error)) out.push(...traceReport(trace), '');
+  if (!(diagram instanceof Error)) out.push(...diagramReport(diagram), '');
   out.push('Sizes count what a host compressing with gzip -9 or brotli would send (a file that would not shrink, as is);',
     `MB = 2^20 bytes. A miss is not a failure.`);
   if (failures.length) out.push('', 'BROKEN:', ...failures.map((f) => `  ${f.what}: ${f.message}`));
@@ -236,6 +259,8 @@ async function main(): Promise<number> {
       crash: crash instanceof Error ? null : crash,
       ipc: ipc instanceof Error ? null : ipc.runs,
     },
+    trace: trace instanceof Error ? null : trace,
+    diagram: diagram instanceof Error ? null : diagram,
     ipc: ipcFigures && !(ipcFigures instanceof Error)
       ? {
         iterations: IPC_ITERATIONS,
@@ -254,6 +279,18 @@ async function main(): Promise<number> {
   await writeFile(join(RESULTS, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
   log(`wrote ${join(RESULTS, 'latest.json')}`);
   return failures.length ? 1 : 0;
+}
+
+function diagramReport(d: DiagramBenchResult): string[] {
+  const pass = d.p95FrameMs <= DIAGRAM_TARGETS.p95FrameMs;
+  return [
+    `Sequence diagram, ${d.messages} messages (${d.events} events, ${formatSize(d.traceBytes)} of JSON lines), Chromium ${d.chromiumVersion}`,
+    `  scrolling: frame p50 ${d.p50FrameMs.toFixed(1)} ms, p95 ${d.p95FrameMs.toFixed(1)} ms (goal <= ${DIAGRAM_TARGETS.p95FrameMs} ms) ${verdict(pass)}; `
+      + `scroll-bar drag p95 ${d.jump.p95FrameMs.toFixed(1)} ms`,
+    `  open the trace file: ${formatMs(d.openMs)} (fetch ${formatMs(d.open.fetchMs)}, parse ${formatMs(d.open.parseMs)}, `
+      + `model ${formatMs(d.open.modelMs)}, first frame ${formatMs(d.open.renderMs)})`,
+    `  page memory with it open: ${formatSize(d.memoryBytes)} JS heap after GC, ${d.domNodes} DOM elements`,
+  ];
 }
 
 main().then((code) => process.exit(code), (err: unknown) => {
