@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { pinGuestImage } from './web/share/vite-pin-guest.js';
 
 // BASE_PATH lets the static build live under any path (default: relative, so
 // dist/ works from any folder of any static host, no special headers needed).
@@ -9,7 +10,8 @@ export default defineConfig({
   root: 'web',
   base: process.env.BASE_PATH ?? './',
   publicDir: '../public',
-  plugins: [react()],
+  // pinGuestImage: dist/guest/<imagehash>/ and dist/guest/images.json, for share links (web/share/pinned-images.ts).
+  plugins: [react(), pinGuestImage(fileURLToPath(new URL('./dist', import.meta.url)))],
   worker: { format: 'es' },
   build: {
     outDir: '../dist',

@@ -25,6 +25,8 @@ import { Splitter } from './views/Splitter.js';
 import { TimelineBar } from './views/TimelineBar.js';
 import { Toolbar } from './views/Toolbar.js';
 import { useDerived } from './views/use-derived.js';
+import { ShareButton, SharePanel } from './share/SharePanel.js';
+import type { ShareSession } from './share/share-session.js';
 
 function GuestStatus({ model }: { model: PlaygroundModel }) {
   const snapshot = useSyncExternalStore(model.subscribe, model.getSnapshot);
@@ -49,7 +51,7 @@ function isTraceFile(e: DragEvent): boolean {
   return Array.from(e.dataTransfer.types).includes('Files');
 }
 
-export function App({ model, views }: { model: PlaygroundModel | null; views: ViewsModel }) {
+export function App({ model, views, session = null }: { model: PlaygroundModel | null; views: ViewsModel; session?: ShareSession | null }) {
   const s = useSyncExternalStore(views.subscribe, views.getSnapshot);
   const d = useDerived(views, s);
   const textFilter = useRef<HTMLInputElement>(null);
@@ -116,8 +118,10 @@ export function App({ model, views }: { model: PlaygroundModel | null; views: Vi
           onToggleTheme={() => views.toggleTheme()}
           onHelp={() => views.setHelp(true)}
         />
+        {session && <ShareButton session={session} />}
         <BootLink model={model} />
       </header>
+      {model && session && <SharePanel model={model} session={session} />}
       <FilterBar
         filter={s.filter}
         buses={d.buses}

@@ -11,12 +11,13 @@ export interface EmulatorClient {
   onFailure(listener: (message: string) => void): void;
 }
 
-export function createEmulatorClient(): EmulatorClient {
+/** @param guestBase the guest folder to boot from (default guest/ beside index.html; a pinned image: guest/<hash>/). */
+export function createEmulatorClient(guestBase = new URL('guest/', document.baseURI).href): EmulatorClient {
   // Exactly this form: Vite only bundles workers written as new Worker(new URL(…, import.meta.url)).
   const worker = new Worker(new URL('../emulator/worker.ts', import.meta.url), { type: 'module' });
   const remote = Comlink.wrap<PlaygroundWorkerApi>(worker);
   // The guest folder sits beside index.html; the worker's own URL is under assets/.
-  void remote.configure(new URL('guest/', document.baseURI).href);
+  void remote.configure(guestBase);
   return {
     remote,
     onFailure(listener) {

@@ -15,6 +15,9 @@ import { bootModeFromSearch, guestWantedFromSearch } from './boot-mode.js';
 import { createEmulatorClient } from './emulator-client.js';
 import { PlaygroundModel } from './playground-model.js';
 import { ViewsModel } from './views-model.js';
+import { EmbedApp, embedFromSearch } from './embed/EmbedApp.js';
+import { pinnedImageFromSearch } from './share/pinned-images.js';
+import { ShareSession, shareFragment } from './share/share-session.js';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html lacks #root');
@@ -33,15 +36,28 @@ const views = new ViewsModel({ hasGuest: withGuest, storage: localStorageOrNull(
 
 // Created outside React so StrictMode's double effects never start a second worker.
 let model: PlaygroundModel | null = null;
+let session: ShareSession | null = null;
 if (withGuest) {
-  const client = createEmulatorClient();
+  // ?image=<hash>: a pinned older guest image (a share link made with it), kept under guest/<hash>/.
+  const siteGuest = new URL('guest/', document.baseURI);
+  const pinned = pinnedImageFromSearch(location.search);
+  const guestBase = pinned ? new URL(`${pinned}/`, siteGuest) : siteGuest;
+  const client = createEmulatorClient(guestBase.href);
   model = new PlaygroundModel(client, bootModeFromSearch(location.search));
+  const share = (session = new ShareSession(model, views, guestBase, siteGuest));
   // Registered right after configure(): the machine's first snapshot reaches the views.
-  void client.remote.onTrace(Comlink.proxy((events: TraceEvent[]) => views.ingest(events)));
+  void client.remote.onTrace(Comlink.proxy((events: TraceEvent[]) => {
+    views.ingest(events);
+    share.traceActivity();
+  }));
+  const fragment = shareFragment(location.hash);
+  if (fragment) {
+    void share.open(fragment, () => history.replaceState(null, '', location.pathname + location.search));
+  }
 }
 
 createRoot(root).render(
   <StrictMode>
-    <App model={model} views={views} />
+    {embedFromSearch(location.search) ? <EmbedApp model={model} views={views} session={session} /> : <App model={model} views={views} session={session} />}
   </StrictMode>,
 );

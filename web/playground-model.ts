@@ -10,6 +10,8 @@ import type { EmulatorClient, EmulatorRemote } from './emulator-client.js';
 import { planDrop } from './file-drop.js';
 import { FlowControlledWriter, type WriteTarget } from './flow-control.js';
 import { formatBytes } from './status-text.js';
+import { CommandRecorder, commandAfterPrompt } from './share/command-recorder.js';
+import type { ShareUi } from './share/share-ui.js';
 
 export interface Notice {
   text: string;
@@ -26,6 +28,10 @@ export interface PlaygroundSnapshot {
   notice?: Notice;
   /** Booting has taken far longer than it ever should: offer Restart instead of spinning on. */
   stalled?: boolean;
+  /** Lines entered at the shell prompt so far, typed or replayed (what a share link carries). */
+  commands: readonly string[];
+  /** Share link state: a link being opened or replayed, a link just made (web/share/). */
+  share: ShareUi | null;
 }
 
 interface Disposable {
@@ -41,6 +47,25 @@ export interface TerminalLike extends WriteTarget {
   onResize(listener: (size: { cols: number; rows: number }) => void): Disposable;
   reset(): void;
   focus(): void;
+  /** xterm's buffer, to read an edited command line from the screen (optional: test fakes lack it). */
+  readonly buffer?: { readonly active: ScreenBuffer };
+}
+
+interface ScreenBuffer {
+  readonly cursorY: number;
+  readonly baseY: number;
+  getLine(y: number): { translateToString(trimRight?: boolean): string; readonly isWrapped: boolean } | undefined;
+}
+
+/** The logical line (wrapped rows joined) under the cursor. */
+function cursorLine(b: ScreenBuffer): string {
+  let y = b.baseY + b.cursorY;
+  let text = b.getLine(y)?.translateToString(true) ?? '';
+  while (y > 0 && b.getLine(y)?.isWrapped) {
+    y--;
+    text = (b.getLine(y)?.translateToString(false) ?? '') + text;
+  }
+  return text;
 }
 
 /** A cold boot takes ~5 s, a noisy machine maybe 30 s; past this the guest is stuck. */
@@ -64,15 +89,25 @@ export class PlaygroundModel {
   private restarting = false;
   private readonly encoder = new TextEncoder();
   private stallTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly recorder = new CommandRecorder(() => {
+    const b = this.terminal?.buffer?.active;
+    return b ? commandAfterPrompt(cursorLine(b)) : null;
+  });
+  private readonly consoleText = new Set<(text: string) => void>();
+  private readonly textDecoder = new TextDecoder();
 
   constructor(client: EmulatorClient, mode: BootMode) {
-    this.snapshot = { mode, status: null };
+    this.snapshot = { mode, status: null, commands: [], share: null };
     this.remote = client.remote;
     this.writer = new FlowControlledWriter(null, (paused) => void this.remote.setConsolePaused(paused));
     client.onFailure((message) => this.update({ status: { state: 'error', message } }));
     void this.remote.onStatus(Comlink.proxy((status: MachineStatus) => this.onStatus(status)));
     void this.remote.onConsole(Comlink.proxy((bytes: Uint8Array) => {
-      if (!this.restarting) this.writer.write(bytes);
+      if (this.restarting) return;
+      this.writer.write(bytes);
+      const text = this.textDecoder.decode(bytes, { stream: true });
+      this.recorder.console(text);
+      for (const l of this.consoleText) l(text);
     }));
   }
 
@@ -91,7 +126,10 @@ export class PlaygroundModel {
     this.terminal = term;
     this.writer.retarget(term);
     const subscriptions = [
-      term.onData((data) => void this.remote.write(this.encoder.encode(data))),
+      term.onData((data) => {
+        void this.remote.write(this.encoder.encode(data));
+        for (const cmd of this.recorder.keys(data)) this.addCommand(cmd);
+      }),
       // onBinary carries raw bytes as chars 0-255 (e.g. some mouse reports), not UTF-16 text.
       term.onBinary((data) => void this.remote.write(Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff))),
       term.onResize(({ cols, rows }) => void this.remote.resize(cols, rows)),
@@ -111,11 +149,32 @@ export class PlaygroundModel {
     };
   }
 
+  /** Console output as text, for the share replay. */
+  onConsoleText(listener: (text: string) => void): () => void {
+    this.consoleText.add(listener);
+    return () => this.consoleText.delete(listener);
+  }
+
+  /** Types into the shell as if from the keyboard (the share replay); not recorded as keys. */
+  typeIntoShell(text: string): void {
+    void this.remote.write(this.encoder.encode(text));
+  }
+
+  /** A line entered at the prompt (typed, or typed by a replay). */
+  addCommand(command: string): void {
+    this.update({ commands: [...this.snapshot.commands, command] });
+  }
+
+  setShare(share: ShareUi | null): void {
+    this.update({ share });
+  }
+
   /** Stops the machine and starts it again in the same mode; the page stays. */
   restart(): void {
     this.restarting = true;
     // Back to "Starting…" at once: the click shows an effect and cannot be repeated.
-    this.update({ status: null, notice: undefined, bootNote: undefined, stalled: false });
+    // A new machine has run nothing yet: the commands of a share link start again too.
+    this.update({ status: null, notice: undefined, bootNote: undefined, stalled: false, commands: [] });
     // The click moved focus to the button; the next thing typed is for the guest.
     this.terminal?.focus();
     this.remote.restart().catch((err: unknown) => this.failed(err));

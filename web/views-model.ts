@@ -17,6 +17,7 @@ import type { TraceEvent } from '../src/trace/events.js';
 import { importTraceText } from '../src/export/trace-file.js';
 import { EMPTY_FILTER, type FilterState, toLogFilter } from '../src/views/filter-state.js';
 import { startPosition, stepBack, stepForward } from '../src/views/timeline.js';
+import type { ShareView } from '../src/share/link.js';
 
 export type Theme = 'dark' | 'light';
 
@@ -256,6 +257,38 @@ export class ViewsModel {
 
   setNotice(notice: ViewsSnapshot['notice']): void {
     this.update({ notice });
+  }
+
+  /**
+   * The view of a share link (web/share/). Look, panes and filter at once;
+   * the selection and timeline cursor name events, so they are applied
+   * after the replay (`afterReplay`), when those events exist. Nothing is
+   * stored: a link's theme is for this visit.
+   */
+  applySharedView(view: ShareView, afterReplay: boolean): void {
+    if (afterReplay) {
+      const last = this.lastEvent();
+      const patch: Partial<ViewsSnapshot> = {};
+      if (view.selected !== undefined) patch.selected = view.selected !== null && view.selected < this.snapshot.model.log.length ? view.selected : null;
+      if (view.asOf !== undefined) patch.asOf = view.asOf === null ? null : Math.min(view.asOf, last);
+      this.update(patch);
+      return;
+    }
+    const patch: Partial<ViewsSnapshot> = {};
+    if (view.theme) patch.theme = view.theme;
+    if (view.panes) patch.panes = panesFrom({ ...this.snapshot.panes, ...view.panes });
+    if (view.filter) {
+      const f = view.filter;
+      const kinds = f.kinds === undefined ? EMPTY_FILTER.kinds : f.kinds;
+      patch.filter = {
+        bus: f.bus ?? null,
+        connection: f.connection ?? null,
+        name: f.name ?? '',
+        text: f.text ?? '',
+        kinds: kinds === null ? null : (kinds as FilterState['kinds']),
+      };
+    }
+    this.update(patch);
   }
 
   // ---- source ----

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Build step (Node, used by vite.config.ts): keep the guest image
+ * addressable by its hash. After the build it copies dist/guest/* to
+ * dist/guest/<imagehash>/ and writes dist/guest/images.json listing every
+ * such folder, so a share link made with this image can still boot it
+ * (?image=<hash>) after a later deployment brings a new one — if that
+ * deployment keeps the folder (copy older dist/guest/<hash>/ folders into
+ * the new dist/guest/ before publishing; the index lists whatever is there).
+ */
+import { copyFile, link, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Plugin } from 'vite';
+import { imageHashOf } from '../../src/share/image-hash.js';
+import { IMAGE_HASH_PATTERN } from '../../src/share/link.js';
+import { IMAGES_INDEX } from './pinned-images.js';
+
+async function pin(guestDir: string): Promise<string> {
+  const manifest = JSON.parse(await readFile(join(guestDir, 'manifest.json'), 'utf8')) as { files: Record<string, { sha256: string }> };
+  const hash = await imageHashOf(manifest);
+  const into = join(guestDir, hash);
+  await mkdir(into, { recursive: true });
+  for (const name of await readdir(guestDir)) {
+    const from = join(guestDir, name);
+    if (name === IMAGES_INDEX || !(await stat(from)).isFile()) continue;
+    const to = join(into, name);
+    // A hard link where the file system allows it: the same bytes, no second copy on disk.
+    await link(from, to).catch(() => copyFile(from, to));
+  }
+  const images: string[] = [];
+  for (const name of (await readdir(guestDir)).sort()) {
+    if (!IMAGE_HASH_PATTERN.test(name)) continue;
+    if (await stat(join(guestDir, name, 'manifest.json')).then(() => true, () => false)) images.push(name);
+  }
+  await writeFile(join(guestDir, IMAGES_INDEX), `${JSON.stringify({ current: hash, images }, null, 1)}\n`);
+  return hash;
+}
+
+export function pinGuestImage(outDir: string): Plugin {
+  return {
+    name: 'kdbus-playground:pin-guest-image',
+    apply: 'build',
+    async closeBundle() {
+      const guestDir = join(outDir, 'guest');
+      if (!(await stat(join(guestDir, 'manifest.json')).then(() => true, () => false))) return;
+      await pin(guestDir);
+    },
+  };
+}
