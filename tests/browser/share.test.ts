@@ -194,6 +194,18 @@ describe('share links', () => {
     await expect.poll(() => panel(second.page).getAttribute('data-kind')).toBe('mismatch');
     const href = await second.page.getByTestId('share-open-pinned').getAttribute('href');
     expect(href).toContain(`?image=${FAKE_IMAGE}#share=`);
+    await open.pop()!.close();
+
+    // A pinned image boots from its own folder: here the current one, kept under guest/<hash>/ by the build.
+    const pinned = await playground(`${site.url}?image=${currentImage}`);
+    const fetched: string[] = [];
+    pinned.page.on('request', (r) => fetched.push(r.url()));
+    await expectCleanPlayground(pinned.page);
+    await pinned.page.getByTestId('share').click();
+    await expect.poll(() => panel(pinned.page).getAttribute('data-kind')).toBe('made');
+    expect(fetched.some((u) => u.endsWith(`/guest/${currentImage}/manifest.json`))).toBe(true);
+    const link = await pinned.page.getByTestId('share-url').inputValue();
+    expect(link).toContain(`?image=${currentImage}#share=`);
   }, TEST_MS);
 
   it('embed mode shows the terminal and the diagram only, and replays a link', async () => {
