@@ -164,7 +164,7 @@ void bus_scan(struct bus *b);
 void bus_remove(struct bus *b, int inotify_fd);
 void bus_destroy(struct bus *b);
 void bus_snapshot(struct bus *b);
-void bus_receive(struct bus *b, unsigned int max);
+void bus_receive(struct bus *b, unsigned int max, int drain);
 void bus_hangup(struct bus *b);
 void bus_tick(struct bus *b);
 void bus_pause(struct bus *b, int pause);
@@ -179,7 +179,7 @@ void msg_close_fds(const struct kdbus_msg *msg, size_t size);
 
 /* main.c: the event loop's registry */
 enum watch_kind { W_MOUNTS = 1, W_INOTIFY, W_TIMER, W_CHANNEL, W_RETRY,
-		  W_FLUSH, W_SIGNAL, W_INPUT, W_BUS };
+		  W_FLUSH, W_SIGNAL, W_INPUT, W_BUS, W_OUTPUT };
 int loop_add(int fd, unsigned int events, enum watch_kind kind, void *ptr);
 void loop_mod(int fd, unsigned int events, enum watch_kind kind, void *ptr);
 void loop_del(int fd);

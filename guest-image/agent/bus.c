@@ -528,14 +528,21 @@ static int receive_one(struct bus *b)
  * Reads up to @max messages (the rest waits for the next round of the
  * loop, so one busy bus cannot starve the others or the output). NAME_*
  * notifications among them are followed by one fresh NAMES.
+ *
+ * It also stops once the output ring is congested: the monitor's pool
+ * buffers the rest (main.c pauses every bus until the ring is half empty),
+ * so a burst bigger than the ring is not dropped by the agent (LOSS reason
+ * 2) just because it was all queued when the agent woke up. Unless
+ * @drain: a bus being removed is read as far as it goes, because the
+ * kernel discards its monitor's queue without counting it.
  */
-void bus_receive(struct bus *b, unsigned int max)
+void bus_receive(struct bus *b, unsigned int max, int drain)
 {
 	int err = 0;
 
 	if (b->state != BUS_LIVE)
 		return;
-	while (max-- && !(err = receive_one(b)))
+	while (max-- && (drain || !out_congested()) && !(err = receive_one(b)))
 		;
 	if (b->names_dirty)
 		ev_names(b, 1);
@@ -580,7 +587,7 @@ void bus_remove(struct bus *b, int inotify_fd)
 	struct endpoint *ep;
 
 	if (b->state == BUS_LIVE)
-		bus_receive(b, DRAIN_MAX);
+		bus_receive(b, DRAIN_MAX, 1);
 	detach(b);
 	if (b->announced) {
 		ev_begin(EV_BUS_REMOVE);

@@ -8,7 +8,9 @@
  * Without -o it writes to the trace channel, /dev/hvc1 (virtio console
  * port 1), and reads "sync TOKEN" commands from it. -o writes the frames
  * to FILE instead; -i reads the commands from FILE ("-": stdin; a pipe or
- * a tty). --once reports one snapshot (token 0) and exits.
+ * a tty). --once reports one snapshot (token 0) and exits. An -o FILE
+ * that is not a regular file (a pipe, a tty) is written non-blocking like
+ * the channel, so a slow reader costs events (LOSS), never a stuck agent.
  *
  * One epoll loop. Idle, it sleeps: the only timer is the 500 ms LIST tick,
  * armed while some bus is watched.
@@ -30,6 +32,7 @@
 #include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/utsname.h>
 #include <termios.h>
@@ -54,6 +57,8 @@ static const char usage[] =
 static int epfd;
 static int tick_fd = -1, retry_fd = -1, flush_fd = -1;
 static int channel_fd = -1, input_fd = -1;
+static int pipe_fd = -1;	/* -o FILE if not a regular file, -1: none */
+static unsigned int pipe_events;
 static int flush_armed;
 static int buses;
 static int retries;
@@ -190,6 +195,16 @@ static void channel_lost(void)
 	timer_set(retry_fd, RETRY_MS);
 }
 
+/*
+ * The reader of an -o pipe is gone (it polls EPOLLERR for ever): stop
+ * watching it. Events from now on fill the ring and are dropped.
+ */
+static void pipe_lost(void)
+{
+	loop_del(pipe_fd);
+	pipe_fd = -1;
+}
+
 /* Output waits in the ring; EPOLLOUT only while some is left. */
 static void flush(void)
 {
@@ -203,6 +218,17 @@ static void flush(void)
 	if (channel_fd >= 0 && want != channel_events) {
 		channel_events = want;
 		loop_mod(channel_fd, want, W_CHANNEL, NULL);
+	}
+	if (pipe_fd < 0)
+		return;
+	if (r < 0) {
+		pipe_lost();
+		return;
+	}
+	want = r > 0 ? EPOLLOUT : 0;
+	if (want != pipe_events) {
+		pipe_events = want;
+		loop_mod(pipe_fd, want, W_OUTPUT, NULL);
 	}
 }
 
@@ -326,6 +352,12 @@ static void dispatch(const struct epoll_event *ev, int sig_fd)
 		flush_armed = 0;
 		flush();
 		break;
+	case W_OUTPUT:
+		if (ev->events & (EPOLLERR | EPOLLHUP))
+			pipe_lost();
+		else
+			flush();
+		break;
 	case W_CHANNEL:
 		if (ev->events & EPOLLOUT)
 			flush();
@@ -342,7 +374,7 @@ static void dispatch(const struct epoll_event *ev, int sig_fd)
 		if (b->dead)
 			break;
 		if (ev->events & EPOLLIN)
-			bus_receive(b, BATCH);
+			bus_receive(b, BATCH, 0);
 		if (ev->events & (EPOLLHUP | EPOLLERR))
 			bus_hangup(b);
 		break;
@@ -436,10 +468,19 @@ int main(int argc, char **argv)
 		die("signalfd");
 	if (out) {
 		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		struct stat st;
 
-		if (fd < 0)
+		if (fd < 0 || fstat(fd, &st) < 0)
 			die(out);
-		out_set_fd(fd, 1);
+		/*
+		 * Regular files never block (and epoll refuses them, as it
+		 * does /dev/null): they are written as they come.
+		 */
+		if (!S_ISREG(st.st_mode) && loop_add(fd, 0, W_OUTPUT, NULL) == 0) {
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+			pipe_fd = fd;
+		}
+		out_set_fd(fd, pipe_fd < 0);
 		if (in && open_input(in) < 0)
 			die(in);
 	} else {

@@ -21,6 +21,7 @@
 enum { EV_AGENT_START = 1, EV_DOMAIN_ADD, EV_DOMAIN_REMOVE, EV_BUS_ADD, EV_BUS_REMOVE,
        EV_ENDPOINT_ADD, EV_ENDPOINT_REMOVE, EV_CONN_ADD, EV_CONN_REMOVE, EV_NAMES,
        EV_MESSAGE, EV_LOSS, EV_ERROR, EV_SNAPSHOT_BEGIN, EV_SNAPSHOT_END };
+enum { LOSS_KERNEL_REASON = 1, LOSS_AGENT_REASON = 2 };
 enum { F_DOMAIN = 0x10001, F_BUS, F_PATH, F_NAME, F_STAT, F_ID, F_KDBUS_MSG, F_KDBUS_INFO,
        F_BUS_INFO, F_COUNT, F_REASON, F_TEXT, F_FLAGS, F_PAYLOAD_INLINE };
 
@@ -114,29 +115,65 @@ static void t_inotify(void)
 
 /* ---- frames ---- */
 
+#define TRACE_MAX	(4 << 20)	/* bytes of frames a test reads at most */
+#define FRAMES_MAX	8192
+
 struct frame {
 	unsigned int type;
 	u64 seq;
+	u64 gap;	/* sequence numbers skipped just before this frame */
 	const u8 *body;
 	size_t len;
 };
 
+/*
+ * The frames read so far, from a file (-o FILE) or from a pipe (fd >= 0).
+ * Bytes are only appended (the buffer never moves), and frames are parsed
+ * once, as they complete.
+ */
 struct trace {
 	u8 *data;
 	size_t size;
-	struct frame f[512];
+	size_t parsed;	/* bytes of complete frames checked */
+	u64 next;	/* the sequence number expected next */
+	struct frame f[FRAMES_MAX];
 	int n;
 	int bad;	/* the first broken frame was reported */
+	int gaps;	/* sequence gaps allowed (only before LOSS reason 2) */
+	int fd;		/* read end of the pipe the agent writes, -1: a file */
+	int eof;	/* the pipe's writer is gone */
 };
+
+static void trace_init(struct trace *t, int fd, int gaps)
+{
+	memset(t, 0, sizeof(*t));
+	t->fd = fd;
+	t->gaps = gaps;
+	t->next = 1;
+}
+
+static void trace_free(struct trace *t)
+{
+	free(t->data);
+	t->data = NULL;
+}
 
 static u32 crc32_of(u32 crc, const u8 *p, size_t n)
 {
-	crc = ~crc;
-	while (n--) {
-		crc ^= *p++;
-		for (int k = 0; k < 8; k++)
-			crc = crc & 1 ? 0xedb88320 ^ (crc >> 1) : crc >> 1;
+	static u32 table[256];
+
+	if (!table[1]) {
+		for (u32 i = 0; i < 256; i++) {
+			u32 c = i;
+
+			for (int k = 0; k < 8; k++)
+				c = c & 1 ? 0xedb88320 ^ (c >> 1) : c >> 1;
+			table[i] = c;
+		}
 	}
+	crc = ~crc;
+	while (n--)
+		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
 
@@ -149,53 +186,85 @@ static u64 le(const u8 *p, int n)
 	return v;
 }
 
-/* Reads and checks every frame of the file (magic, version, CRC, padding, seq). */
-static int trace_read(struct trace *t, const char *path)
+/* Checks the frames completed since the last call (magic, version, CRC, padding, seq). */
+static int trace_parse(struct trace *t)
 {
-	FILE *f = fopen(path, "r");
-	size_t off = 0;
-	long size;
-
-	free(t->data);
-	memset(t, 0, sizeof(*t));
-	if (!f)
-		return errno;
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	rewind(f);
-	t->data = malloc(size + 1);
-	t->size = fread(t->data, 1, size, f);
-	fclose(f);
-	while (off + 32 <= t->size && t->n < 512) {
-		const u8 *h = t->data + off;
+	while (t->parsed + 32 <= t->size) {
+		const u8 *h = t->data + t->parsed;
 		size_t len = le(h + 8, 4), pad = (8 - len % 8) % 8;
+		u64 seq;
 		u32 crc;
 
-		if (off + 32 + len > t->size)
+		if (len > TRACE_MAX || t->parsed + 32 + len + pad > t->size)
 			break;	/* still being written */
+		if (t->n == FRAMES_MAX) {
+			if (!t->bad)
+				kt_fail_at(__FILE__, __LINE__, "more than %d frames", FRAMES_MAX);
+			t->bad = 1;
+			return E2BIG;
+		}
 		crc = crc32_of(crc32_of(0, h, 12), h + 16, 16 + len);
+		seq = le(h + 16, 8);
 		if (memcmp(h, "KPTR", 4) || le(h + 4, 2) != 1 || crc != le(h + 12, 4) ||
-		    le(h + 16, 8) != (u64)t->n + 1) {
+		    seq < t->next || (seq > t->next && !t->gaps)) {
 			if (!t->bad)
 				kt_fail_at(__FILE__, __LINE__, "bad frame %d at %zu: magic %.4s "
-					   "version %u crc %s seq %llu", t->n, off, h,
-					   (unsigned int)le(h + 4, 2),
+					   "version %u crc %s seq %llu (expected %llu)", t->n,
+					   t->parsed, h, (unsigned int)le(h + 4, 2),
 					   crc == le(h + 12, 4) ? "ok" : "WRONG",
-					   (unsigned long long)le(h + 16, 8));
+					   (unsigned long long)seq, (unsigned long long)t->next);
 			t->bad = 1;
 			return EBADMSG;
 		}
-		for (size_t i = 0; i < pad && off + 32 + len + i < t->size; i++)
+		for (size_t i = 0; i < pad; i++)
 			if (h[32 + len + i])
 				return EBADMSG;
 		t->f[t->n].type = le(h + 6, 2);
-		t->f[t->n].seq = le(h + 16, 8);
+		t->f[t->n].seq = seq;
+		t->f[t->n].gap = seq - t->next;
 		t->f[t->n].body = h + 32;
 		t->f[t->n].len = len;
 		t->n++;
-		off += 32 + len + pad;
+		t->next = seq + 1;
+		t->parsed += 32 + len + pad;
 	}
 	return 0;
+}
+
+/* Appends what the agent wrote since the last call and checks it. */
+static int trace_read(struct trace *t, const char *path)
+{
+	if (t->bad)
+		return EBADMSG;
+	if (!t->data) {
+		t->data = malloc(TRACE_MAX);
+		if (!t->data)
+			return ENOMEM;
+		if (!t->next)
+			t->next = 1;	/* a trace zeroed by its initializer */
+	}
+	if (path) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t r;
+
+		if (fd < 0)
+			return errno;
+		while ((r = pread(fd, t->data + t->size, TRACE_MAX - t->size, t->size)) > 0)
+			t->size += r;
+		close(fd);
+	} else {
+		ssize_t r;
+
+		while ((r = read(t->fd, t->data + t->size, TRACE_MAX - t->size)) > 0)
+			t->size += r;
+		if (r == 0 && t->size < TRACE_MAX)
+			t->eof = 1;
+	}
+	if (t->size == TRACE_MAX && !t->bad) {
+		kt_fail_at(__FILE__, __LINE__, "more than %d bytes of frames", TRACE_MAX);
+		t->bad = 1;
+	}
+	return t->bad ? EBADMSG : trace_parse(t);
 }
 
 /* The data of the first field of @type (and its length), or NULL */
@@ -294,16 +363,21 @@ static pid_t agent_start(const char *out, int *cmd_fd, int once)
 	return pid;
 }
 
-/* Reads the trace until @pred holds (or 5 s passed). */
+/* Reads the trace (@path, or the pipe: NULL) until @pred holds (or 10 s passed). */
 static int trace_wait(struct trace *t, const char *path, int (*pred)(const struct trace *, const void *),
 		      const void *arg)
 {
-	for (int i = 0; i < 100; i++) {
+	for (int i = 0; i < 200; i++) {
+		struct pollfd p = { .fd = t->fd, .events = POLLIN };
+
 		if (trace_read(t, path) == 0 && pred(t, arg))
 			return 1;
 		if (t->bad)
 			return 0;
-		kt_sleep_ms(50);
+		if (path || t->eof)
+			kt_sleep_ms(50);
+		else
+			poll(&p, 1, 50);
 	}
 	kt_diag("timed out waiting; the trace has %d events", t->n);
 	return 0;
@@ -600,11 +674,395 @@ static void t_live(void)
 	free(t.data);
 }
 
+/* ---- loss accounting ---- */
+
+#define LOSS1_N		300	/* signals sent while the agent is stopped */
+#define LOSS1_QUEUED	256	/* messages per sending user on a receiver (spec 14.1) */
+#define LOSS2_N		48	/* big signals received in one batch */
+#define LOSS2_PAYLOAD	32768	/* bytes per big signal, all inlined (< 64 KiB) */
+#define LOSS2_PEERS	24	/* idle connections that make a snapshot big */
+#define LATER		4	/* signals sent once the agent caught up */
+#define LATER_COOKIE	1000	/* cookies LATER_COOKIE + 1 ... */
+
+static int has_conn(const struct trace *t, const void *id)
+{
+	return find(t, 0, EV_CONN_ADD, F_ID, *(const u64 *)id) >= 0;
+}
+
+/* SIGSTOP, and wait until it took effect (state T in /proc/PID/stat). */
+static int agent_stop(pid_t pid)
+{
+	char path[64], buf[256], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (kill(pid, SIGSTOP) < 0)
+		return 0;
+	for (int i = 0; i < 200; i++) {
+		FILE *f = fopen(path, "r");
+		size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+		if (f)
+			fclose(f);
+		buf[n] = 0;
+		/* "pid (comm) S ...": the state follows the last ')' */
+		p = strrchr(buf, ')');
+		if (p && p[1] == ' ' && p[2] == 'T')
+			return 1;
+		kt_sleep_ms(10);
+	}
+	kt_diag("the agent did not stop");
+	return 0;
+}
+
+static int send_signals(const struct kt_conn *s, u64 first, u64 n, size_t payload)
+{
+	static char data[LOSS2_PAYLOAD];
+	u64 bloom[KT_BLOOM_SIZE / 8] = { 0 };
+	struct kt_buf kb;
+	int r;
+
+	memset(data, 's', sizeof(data));
+	for (u64 k = first; k < first + n; k++) {
+		kt_msg_init(&kb, KDBUS_DST_ID_BROADCAST, KDBUS_MSG_SIGNAL, k, 0);
+		kt_msg_bloom(&kb, 0, bloom, sizeof(bloom));
+		if (payload)
+			kt_msg_vec(&kb, data, payload);
+		r = kt_send_buf(s, &kb, 0, -1, NULL);
+		if (r) {
+			kt_diag("signal %llu: %s", (unsigned long long)k, kt_errname(r));
+			return r;
+		}
+	}
+	return 0;
+}
+
+static u64 msg_cookie(const struct frame *f)
+{
+	const struct kdbus_msg *m = (const void *)field(f, F_KDBUS_MSG, NULL);
+
+	return f->type == EV_MESSAGE && m ? m->cookie : ~0ULL;
+}
+
+/* What a trace says about signals 1..@n (and the later ones) on bus @ref */
+struct tally {
+	u64 ref, n;			/* in */
+	u64 msgs, later;		/* MESSAGEs of signals 1..n, later ones */
+	u64 loss1, loss2;		/* sums of COUNT: reason 1 (this bus), reason 2 */
+	u64 gaps;			/* sum of sequence gaps */
+	int last_loss, first_later;	/* frame indices, -1: none */
+	int misplaced;			/* diagnosed problems */
+};
+
+static void tally(const struct trace *t, struct tally *ty)
+{
+	u64 prev = 0;
+
+	ty->msgs = ty->later = ty->loss1 = ty->loss2 = ty->gaps = 0;
+	ty->misplaced = 0;
+	ty->last_loss = ty->first_later = -1;
+	for (int i = 0; i < t->n; i++) {
+		const struct frame *f = &t->f[i];
+		u64 cookie = msg_cookie(f), reason = field_u64(f, F_REASON) & 0xffffffff;
+
+		ty->gaps += f->gap;
+		if (f->type == EV_LOSS && reason == LOSS_KERNEL_REASON &&
+		    field_u64(f, F_BUS) == ty->ref) {
+			ty->loss1 += field_u64(f, F_COUNT);
+			ty->last_loss = i;
+		} else if (f->type == EV_LOSS && reason == LOSS_AGENT_REASON) {
+			ty->loss2 += field_u64(f, F_COUNT);
+			ty->last_loss = i;
+		} else if (f->type == EV_LOSS) {
+			kt_diag("LOSS %d: bus %llu reason %llu", i,
+				(unsigned long long)field_u64(f, F_BUS), (unsigned long long)reason);
+			ty->misplaced++;
+		}
+		if (f->type != EV_MESSAGE || field_u64(f, F_BUS) != ty->ref)
+			continue;
+		if (cookie >= 1 && cookie <= ty->n) {
+			/* each signal once, in the order sent */
+			if (cookie <= prev || ty->later) {
+				kt_diag("frame %d: signal %llu after signal %llu%s", i,
+					(unsigned long long)cookie, (unsigned long long)prev,
+					ty->later ? " and a later one" : "");
+				ty->misplaced++;
+			}
+			prev = cookie;
+			ty->msgs++;
+		} else if (cookie > LATER_COOKIE && cookie <= LATER_COOKIE + LATER) {
+			if (cookie != LATER_COOKIE + 1 + ty->later) {
+				kt_diag("frame %d: later signal %llu out of order", i,
+					(unsigned long long)cookie);
+				ty->misplaced++;
+			}
+			if (ty->first_later < 0)
+				ty->first_later = i;
+			ty->later++;
+		}
+	}
+}
+
+/* Every signal 1..n is a MESSAGE or counted in a LOSS */
+static int accounted(const struct trace *t, const void *arg)
+{
+	struct tally ty = *(const struct tally *)arg;
+
+	tally(t, &ty);
+	return ty.msgs + ty.loss1 + ty.loss2 >= ty.n;
+}
+
+static int has_later(const struct trace *t, const void *arg)
+{
+	struct tally ty = *(const struct tally *)arg;
+
+	tally(t, &ty);
+	return ty.later >= LATER;
+}
+
+/*
+ * LOSS reason 1: the agent is stopped while a sender broadcasts LOSS1_N
+ * signals, more than the LOSS1_QUEUED one sending user may have queued on
+ * the agent's monitor, so the kernel queues the first ones and counts the
+ * rest in dropped_msgs. Once the agent runs again, every signal is a
+ * MESSAGE or counted by a LOSS (reason 1) of that bus, exactly: none
+ * twice, none missing, no sequence gap; signals sent later come after the
+ * LOSS.
+ */
+static void t_loss_kernel(void)
+{
+	const u64 start = 0;
+	char path[64];
+	struct kt_bus b;
+	struct kt_conn s;
+	struct trace t = { 0 };
+	struct tally ty = { 0 };
+	int cmd, status;
+	pid_t pid;
+	u64 t0;
+
+	snprintf(path, sizeof(path), "/tmp/kt-agent-loss1-%d", (int)getpid());
+	pid = agent_start(path, &cmd, 0);
+	KT_REQ(pid > 0);
+	KT_REQ(trace_wait(&t, path, has_end, &start));
+	KT_REQ_OK(kt_bus_make(&b));
+	KT_REQ(trace_wait(&t, path, has_bus, b.name));
+	ty.ref = field_u64(&t.f[find_bus(&t, 0, b.name)], F_BUS);
+	ty.n = LOSS1_N;
+	KT_REQ_OK(kt_conn(&s, &b));
+	KT_REQ(trace_wait(&t, path, has_conn, &s.id));
+
+	KT_REQ(agent_stop(pid));
+	t0 = kt_now_ns();
+	KT_REQ_OK(send_signals(&s, 1, LOSS1_N, 0));
+	kt_diag("%d signals sent in %llu ms", LOSS1_N,
+		(unsigned long long)((kt_now_ns() - t0) / KT_MS));
+	KT_REQ(kill(pid, SIGCONT) == 0);
+	KT_REQ(trace_wait(&t, path, accounted, &ty));
+	KT_REQ_OK(send_signals(&s, LATER_COOKIE + 1, LATER, 0));
+	KT_REQ(trace_wait(&t, path, has_later, &ty));
+	kt_diag("all %d signals and %d later ones traced %llu ms after the first was sent",
+		LOSS1_N, LATER, (unsigned long long)((kt_now_ns() - t0) / KT_MS));
+	kill(pid, SIGTERM);
+	KT_REQ(waitpid(pid, &status, 0) == pid);
+	KT_EQ(status, 0);
+	close(cmd);
+	KT_REQ_OK(trace_read(&t, path));	/* no sequence gap anywhere */
+
+	tally(&t, &ty);
+	KT_EQ(ty.misplaced, 0);
+	KT_EQ(ty.msgs + ty.loss1, LOSS1_N);
+	/* the kernel kept the oldest: signals 1..256 came, 257..300 were counted */
+	KT_EQ(ty.msgs, LOSS1_QUEUED);
+	KT_EQ(ty.loss1, LOSS1_N - LOSS1_QUEUED);
+	KT_EQ(ty.loss2, 0);
+	KT_EQ(ty.gaps, 0);
+	KT_EQ(ty.later, LATER);
+	KT_CHECK(ty.last_loss >= 0 && ty.last_loss < ty.first_later);
+	kt_conn_close(&s);
+	kt_bus_close(&b);
+	unlink(path);
+	trace_free(&t);
+}
+
+/* Is @f one of the events a snapshot is made of? */
+static int snapshot_event(const struct frame *f)
+{
+	switch (f->type) {
+	case EV_SNAPSHOT_BEGIN:
+	case EV_SNAPSHOT_END:
+	case EV_DOMAIN_ADD:
+	case EV_BUS_ADD:
+	case EV_ENDPOINT_ADD:
+	case EV_NAMES:
+		return 1;
+	case EV_CONN_ADD:
+		return field_u64(f, F_FLAGS) == 1;
+	}
+	return 0;
+}
+
+/*
+ * LOSS reason 2. The agent's output is a pipe the test stops reading.
+ * First a burst: the agent, stopped, gets LOSS2_N big signals queued
+ * (LOSS2_N * LOSS2_PAYLOAD: more than the agent's 1 MiB output ring,
+ * less than its monitor's quota) and, running again, receives until the
+ * ring is congested; the rest must wait in the monitor's pool, not be
+ * dropped. Then, still unread, K "sync" commands in one write: K
+ * snapshots of a world measured before (E events, S bytes each; K * S >
+ * 1 MiB) are made in one go, and what does not fit in the ring is
+ * dropped. Then the pipe is read. Every sequence gap must be right before
+ * a LOSS (reason 2) whose COUNT is the gap, every such LOSS after its
+ * gap; every signal comes; and the snapshot events seen plus the gaps are
+ * exactly K * E. (LOSS2_PEERS idle connections make a snapshot big, so
+ * K, and the time the syncs take, stay small.)
+ */
+static void t_loss_agent(void)
+{
+	static char cmds[65536];
+	const u64 start = 0, ref_token = 1;
+	char path[64];
+	struct kt_bus b;
+	struct kt_conn s, peers[LOSS2_PEERS];
+	struct trace t;
+	struct tally ty = { 0 };
+	int cmd, status, rfd, gap_loss = 0, other = 0, i0, i1, win;
+	u64 e = 0, bytes = 0, k, snap = 0, gaps = 0, last, t0 = kt_now_ns();
+	size_t len = 0;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "/tmp/kt-agent-loss2-%d", (int)getpid());
+	unlink(path);
+	KT_REQ(mkfifo(path, 0600) == 0);
+	/* the read end first, so the agent's open() does not wait */
+	rfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	KT_REQ(rfd >= 0);
+	trace_init(&t, rfd, 1);
+	pid = agent_start(path, &cmd, 0);
+	KT_REQ(pid > 0);
+	KT_REQ(trace_wait(&t, NULL, has_end, &start));
+	KT_REQ_OK(kt_bus_make(&b));
+	KT_REQ(trace_wait(&t, NULL, has_bus, b.name));
+	ty.ref = field_u64(&t.f[find_bus(&t, 0, b.name)], F_BUS);
+	ty.n = LOSS2_N;
+	KT_REQ_OK(kt_conn(&s, &b));
+	KT_REQ(trace_wait(&t, NULL, has_conn, &s.id));
+	for (int i = 0; i < LOSS2_PEERS; i++)
+		KT_REQ_OK(kt_conn(&peers[i], &b));
+	KT_REQ(trace_wait(&t, NULL, has_conn, &peers[LOSS2_PEERS - 1].id));
+
+	/* one snapshot read in full: its events and bytes */
+	KT_REQ(write(cmd, "sync 1\n", 7) == 7);
+	KT_REQ(trace_wait(&t, NULL, has_end, &ref_token));
+	i0 = find(&t, 0, EV_SNAPSHOT_BEGIN, F_COUNT, ref_token);
+	i1 = find(&t, 0, EV_SNAPSHOT_END, F_COUNT, ref_token);
+	KT_REQ(i0 >= 0 && i1 > i0);
+	for (int i = i0; i <= i1; i++) {
+		KT_CHECK(snapshot_event(&t.f[i]) && !t.f[i].gap);
+		e++;
+		bytes += 32 + KT_ALIGN8(t.f[i].len);
+	}
+	k = (1 << 20) / bytes + 1;
+	if (k > 4000)
+		k = 4000;
+	KT_REQ(k * bytes > 1 << 20);
+	win = t.n;
+	KT_EQ(win, i1 + 1);
+
+	KT_REQ(agent_stop(pid));
+	KT_REQ_OK(trace_read(&t, NULL));	/* the pipe is empty now */
+	KT_REQ_OK(send_signals(&s, 1, LOSS2_N, LOSS2_PAYLOAD));
+	KT_REQ(kill(pid, SIGCONT) == 0);
+	kt_sleep_ms(300);	/* not read: the pipe fills, the ring is congested */
+	for (u64 i = 0; i < k; i++)
+		len += snprintf(cmds + len, sizeof(cmds) - len, "sync %llu\n",
+				(unsigned long long)i + 2);
+	KT_REQ(len < sizeof(cmds));
+	KT_REQ(write(cmd, cmds, len) == (ssize_t)len);
+	kt_sleep_ms(100);
+	KT_REQ(trace_wait(&t, NULL, accounted, &ty));
+	KT_REQ_OK(send_signals(&s, LATER_COOKIE + 1, LATER, 0));
+	KT_REQ(trace_wait(&t, NULL, has_later, &ty));
+	kill(pid, SIGTERM);
+	while (!t.eof && !t.bad) {
+		struct pollfd p = { .fd = rfd, .events = POLLIN };
+
+		poll(&p, 1, 100);
+		trace_read(&t, NULL);
+	}
+	KT_REQ(waitpid(pid, &status, 0) == pid);
+	KT_EQ(status, 0);
+	close(cmd);
+	KT_REQ(!t.bad);
+	KT_EQ(t.parsed, t.size);	/* no torn frame at the end */
+
+	/* gaps come only right before a LOSS reason 2 that counts them */
+	for (int i = 0; i < t.n; i++) {
+		const struct frame *f = &t.f[i];
+		int loss2 = f->type == EV_LOSS &&
+			    (field_u64(f, F_REASON) & 0xffffffff) == LOSS_AGENT_REASON;
+
+		if (!f->gap && !loss2)
+			continue;
+		if (!loss2 || field_u64(f, F_COUNT) != f->gap || field_u64(f, F_BUS) != 0)
+			kt_fail_at(__FILE__, __LINE__, "frame %d (seq %llu, type %u): gap %llu, "
+				   "COUNT %llu", i, (unsigned long long)f->seq, f->type,
+				   (unsigned long long)f->gap,
+				   (unsigned long long)field_u64(f, F_COUNT));
+		gap_loss++;
+	}
+	/* what the agent made after the reference snapshot, up to the later signals */
+	tally(&t, &ty);
+	KT_REQ(ty.first_later > win);
+	for (int i = win; i < ty.first_later; i++) {
+		const struct frame *f = &t.f[i];
+
+		gaps += f->gap;
+		if (snapshot_event(f))
+			snap++;
+		else if (f->type != EV_LOSS &&
+			 !(f->type == EV_MESSAGE && field_u64(f, F_BUS) == ty.ref) && other++ < 5)
+			kt_diag("frame %d: unexpected event type %u", i, f->type);
+	}
+	last = t.f[t.n - 1].seq;
+	kt_diag("%llu snapshots of %llu events (%llu bytes): %llu events came, %llu dropped "
+		"in %d LOSS; %llu of %d signals came; %d frames, last seq %llu; %llu ms",
+		(unsigned long long)k, (unsigned long long)e, (unsigned long long)bytes,
+		(unsigned long long)snap, (unsigned long long)gaps, gap_loss,
+		(unsigned long long)ty.msgs, LOSS2_N, t.n, (unsigned long long)last,
+		(unsigned long long)((kt_now_ns() - t0) / KT_MS));
+	KT_CHECK(gap_loss > 0);		/* the ring did overflow */
+	KT_EQ(other, 0);
+	KT_EQ(ty.misplaced, 0);
+	/* no signal was dropped: the monitor's pool kept them while the ring was full */
+	KT_EQ(ty.msgs, LOSS2_N);
+	KT_EQ(ty.loss1, 0);
+	KT_EQ(ty.gaps, ty.loss2);
+	KT_EQ(gaps, ty.loss2);
+	/* exact: every snapshot event made is seen or in a gap */
+	KT_EQ(snap + gaps, k * e);
+	KT_EQ(ty.later, LATER);
+	KT_CHECK(ty.last_loss >= 0 && ty.last_loss < ty.first_later);
+	/* every sequence number is a frame or in a gap */
+	KT_EQ(t.n + ty.gaps, last);
+	kt_conn_close(&s);
+	for (int i = 0; i < LOSS2_PEERS; i++)
+		kt_conn_close(&peers[i]);
+	kt_bus_close(&b);
+	close(rfd);
+	unlink(path);
+	trace_free(&t);
+}
+
 const struct kt_test kt_tests_agent[] = {
 	{ "agent", "kdbusfs: inotify sees buses and endpoints made and removed", t_inotify, 0 },
 	{ "agent", "kdbus-agent --once -o: well-formed frames, a bus, its connection and name",
 	  t_once, 0 },
 	{ "agent", "kdbus-agent: live bus, message payloads inlined (vector, memfd, 64 KiB cut), "
 	  "memfds closed, sync", t_live, 30 },
+	{ "agent", "kdbus-agent: LOSS reason 1 counts exactly what the kernel dropped for a "
+	  "stopped agent's monitor", t_loss_kernel, 30 },
+	{ "agent", "kdbus-agent -o pipe left unread: a burst waits in the monitor's pool; "
+	  "LOSS reason 2 counts exactly the snapshot events dropped, right after their "
+	  "sequence gap", t_loss_agent, 30 },
 	KT_TESTS_END
 };
