@@ -62,3 +62,35 @@ export function parseTraceArgs(args: string[]): TraceArgs {
   }
   return { ...parseExecArgs(rest), output };
 }
+
+export interface RunArgs {
+  /** A lesson file, or a share link (anything containing '#'). */
+  source: string;
+  svg: string | null;
+  trace: string | null;
+  mode: BootMode;
+  console: boolean;
+}
+
+/** run LINK_OR_LESSON_FILE [--svg out.svg] [--trace out.jsonl] [--cold] [--console] */
+export function parseRunArgs(args: string[]): RunArgs {
+  const out: RunArgs = { source: '', svg: null, trace: null, mode: 'snapshot', console: false };
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const eq = a.indexOf('=');
+    const [flag, inline] = a.startsWith('--') && eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, undefined];
+    if (flag === '--svg' || flag === '--trace') {
+      const file = inline ?? args[++i];
+      if (!file) throw new UsageError(`${flag} needs a file name`);
+      if (flag === '--svg') out.svg = file;
+      else out.trace = file;
+    } else if (a === '--cold') out.mode = 'cold';
+    else if (a === '--console') out.console = true;
+    else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
+    else rest.push(a);
+  }
+  if (rest.length !== 1) throw new UsageError('run needs one lesson file or share link');
+  out.source = rest[0]!;
+  return out;
+}

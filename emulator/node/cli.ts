@@ -5,6 +5,7 @@
  *   exec [--cold] [--console] [--put HOSTFILE[:GUESTPATH]]... 'shell command'
  *   trace [-o FILE] [exec's options] 'shell command'
  *   state [--force]
+ *   run LINK_OR_LESSON_FILE [--svg out.svg] [--trace out.jsonl]
  *
  * exec exits with the command's exit status; 125 means the guest could not
  * run it at all (bad artifact, crash, bad arguments).
@@ -16,13 +17,15 @@ import type { MachineStatus } from '../api.js';
 import { GuestMachine } from '../machine.js';
 import { makeState, stateProblem } from './state-file.js';
 import { NodeAssetSource } from './assets.js';
-import { UsageError, parseExecArgs, parseTraceArgs, type ExecArgs, type TraceArgs } from './cli-args.js';
+import { UsageError, parseExecArgs, parseRunArgs, parseTraceArgs, type ExecArgs, type TraceArgs } from './cli-args.js';
+import { runCommand } from './run-command.js';
 import { serializeTraceLine } from '../../src/trace/jsonl.js';
 import type { TraceEvent } from '../../src/trace/events.js';
 
 const USAGE = `usage: kdbus-playground exec [--cold] [--console] [--put HOSTFILE[:GUESTPATH]]... 'shell command'
        kdbus-playground trace [-o FILE] [--cold] [--console] [--put ...]... 'shell command'
        kdbus-playground state [--force]
+       kdbus-playground run [--cold] [--console] [--svg out.svg] [--trace out.jsonl] LESSON_FILE|LINK
 
 exec     boot the guest (from the saved state; --cold boots the kernel), copy
          the --put files in (default GUESTPATH: /tmp/<name>, the executable
@@ -33,7 +36,11 @@ trace    like exec, but print the bus activity the guest agent saw as JSON
          lines (docs/trace-protocol.md; one event per line, starting with
          a snapshot of the bus world) on stdout or into FILE; the command's
          own output goes to stderr
-state    make the instant-start state if it is missing or stale`;
+state    make the instant-start state if it is missing or stale
+run      replay a lesson file (lessons/*.md) or a share link on the guest's
+         shell, check what each lesson step expects, print a report on
+         stderr; write the trace (--trace, JSON lines) and the sequence
+         diagram (--svg); exits 1 if a step's expectation is not met`;
 
 export const EXIT_INFRA = 125;
 
@@ -155,6 +162,7 @@ async function main(argv: string[]): Promise<number> {
     if (cmd === 'exec') return await exec(parseExecArgs(args));
     if (cmd === 'trace') return await trace(parseTraceArgs(args));
     if (cmd === 'state') return await state(args);
+    if (cmd === 'run') return await runCommand(parseRunArgs(args));
     if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
       console.log(USAGE);
       return 0;
