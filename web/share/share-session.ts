@@ -21,6 +21,8 @@ export class ShareSession {
   private siteImage: Promise<string> | null = null;
   /** The lessons' current step, when a lesson runs (set by the lessons code). */
   lesson: (() => ShareState['lesson']) | null = null;
+  /** Told the lesson and step of an opened link (before its commands replay), for the lessons code. */
+  onLesson: ((lesson: NonNullable<ShareState['lesson']>) => void) | null = null;
 
   /**
    * @param guestBase the guest folder this page boots from (…/guest/ or …/guest/<hash>/)
@@ -139,6 +141,7 @@ export class ShareSession {
 
   private start(state: ShareState): void {
     const { view } = state;
+    if (state.lesson) this.onLesson?.(state.lesson);
     if (view) this.views.applySharedView(view, false);
     const total = state.commands.length;
     this.model.setShare({ kind: 'waiting', total });
