@@ -30,6 +30,8 @@ export interface PlaygroundSnapshot {
   stalled?: boolean;
   /** Lines entered at the shell prompt so far, typed or replayed (what a share link carries). */
   commands: readonly string[];
+  /** Indices of `commands` the user ended with Ctrl-C (ShareState.interrupted). */
+  interrupted: readonly number[];
   /** Share link state: a link being opened or replayed, a link just made (web/share/). */
   share: ShareUi | null;
 }
@@ -97,7 +99,8 @@ export class PlaygroundModel {
   private readonly textDecoder = new TextDecoder();
 
   constructor(client: EmulatorClient, mode: BootMode) {
-    this.snapshot = { mode, status: null, commands: [], share: null };
+    this.snapshot = { mode, status: null, commands: [], interrupted: [], share: null };
+    this.recorder.onInterrupt = () => this.markInterrupted(this.snapshot.commands.length - 1);
     this.remote = client.remote;
     this.writer = new FlowControlledWriter(null, (paused) => void this.remote.setConsolePaused(paused));
     client.onFailure((message) => this.update({ status: { state: 'error', message } }));
@@ -165,6 +168,12 @@ export class PlaygroundModel {
     this.update({ commands: [...this.snapshot.commands, command] });
   }
 
+  /** Command `index` was ended with Ctrl-C (typed, or sent by a replay). */
+  markInterrupted(index: number): void {
+    if (index < 0 || this.snapshot.interrupted.includes(index)) return;
+    this.update({ interrupted: [...this.snapshot.interrupted, index].sort((a, b) => a - b) });
+  }
+
   setShare(share: ShareUi | null): void {
     this.update({ share });
   }
@@ -174,7 +183,7 @@ export class PlaygroundModel {
     this.restarting = true;
     // Back to "Starting…" at once: the click shows an effect and cannot be repeated.
     // A new machine has run nothing yet: the commands of a share link start again too.
-    this.update({ status: null, notice: undefined, bootNote: undefined, stalled: false, commands: [] });
+    this.update({ status: null, notice: undefined, bootNote: undefined, stalled: false, commands: [], interrupted: [] });
     // The click moved focus to the button; the next thing typed is for the guest.
     this.terminal?.focus();
     this.remote.restart().catch((err: unknown) => this.failed(err));

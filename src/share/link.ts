@@ -52,6 +52,12 @@ export interface ShareState {
   image: string;
   /** Lines the user entered at the shell prompt, in order. */
   commands: string[];
+  /**
+   * Indices (ascending) of commands the user ended with Ctrl-C, such as a
+   * foreground `kdbus monitor`: the replay sends Ctrl-C once the guest is
+   * quiet after starting them.
+   */
+  interrupted?: number[];
   lesson?: { id: string; step: number };
   view?: ShareView;
 }

@@ -31,6 +31,10 @@ export interface ReplayOptions {
   type(text: string): void;
   /** Called before each command is typed (index, text). */
   onCommand?(index: number, command: string): void;
+  /** Commands to end with Ctrl-C once the guest is quiet after they started (ShareState.interrupted). */
+  interrupted?: readonly number[];
+  /** Called when Ctrl-C was sent for a command. */
+  onInterrupt?(index: number): void;
   settleMs?: number;
   promptTimeoutMs?: number;
   maxSettleMs?: number;
@@ -82,6 +86,14 @@ export class CommandReplay {
       this.tail = '';
       this.sawEchoEnd = false;
       this.options.type(`${command}\r`);
+      if (this.options.interrupted?.includes(i)) {
+        // Started (its echo ended, or it even finished), then let it run until the guest is quiet, as the user did.
+        await this.waitFor(() => this.promptShown() || this.sawEchoEnd, timeout);
+        await this.settle();
+        if (this.stopped) return { ok: false, commands: i + 1, reason: 'the replay was stopped' };
+        this.options.type('\x03');
+        this.options.onInterrupt?.(i);
+      }
     }
     return { ok: true, commands: this.commands.length };
   }

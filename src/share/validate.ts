@@ -110,7 +110,7 @@ function checkView(v: unknown, fail: Fail): ShareView {
 /** `value` as a ShareState, or the error `fail` makes for the first problem found. */
 export function checkShareState(value: unknown, fail: Fail): ShareState {
   if (!isRecord(value)) throw fail('the share link does not hold a playground state');
-  onlyKeys(value, ['v', 'image', 'commands', 'lesson', 'view'], 'the state', fail);
+  onlyKeys(value, ['v', 'image', 'commands', 'interrupted', 'lesson', 'view'], 'the state', fail);
   if (value.v !== 1) throw fail(`the share link's state has version ${JSON.stringify(value.v)?.slice(0, 20)}; this playground reads version 1`);
   if (typeof value.image !== 'string' || !IMAGE_HASH_PATTERN.test(value.image)) {
     throw fail('the share link does not name a guest image (16 hex digits)');
@@ -125,6 +125,13 @@ export function checkShareState(value: unknown, fail: Fail): ShareState {
     throw fail(`the share link's commands are too long together (${total} characters; the limit is ${MAX_TOTAL_COMMAND_CHARS})`);
   }
   const out: ShareState = { v: 1, image: value.image, commands };
+  if (value.interrupted !== undefined) {
+    const list = value.interrupted;
+    const ok = Array.isArray(list) && list.every((n, i) =>
+      typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 && n < commands.length && (i === 0 || n > (list[i - 1] as number)));
+    if (!ok) throw fail('the interrupted commands of the share link are not command numbers in order');
+    out.interrupted = list as number[];
+  }
   if (value.lesson !== undefined) {
     const l = value.lesson;
     if (!isRecord(l)) throw fail('the lesson of the share link is not an object');

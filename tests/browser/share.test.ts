@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { encodeShareLink } from '../../src/share/link.js';
+import { decodeShareLink, encodeShareLink } from '../../src/share/link.js';
 import { normaliseTrace } from '../../src/share/normalise.js';
 import { parseTraceLines } from '../../src/trace/jsonl.js';
 import { startStaticServer, type StaticServer } from '../helpers/static-server.js';
@@ -97,6 +97,7 @@ describe('share links', () => {
       'kdbus bus make demo &',
       `kdbus serve ${ECHO} --interval 0 &`,
       `kdbus call ${ECHO} /org/example/Echo ${ECHO} Echo s shared`,
+      'kdbus monitor',
     ];
     await typeLine(page, commands[0]!);
     await page.getByTestId('tree-bus').filter({ hasText: '0-demo' }).waitFor({ timeout: WAIT_MS });
@@ -105,13 +106,19 @@ describe('share links', () => {
     await typeLine(page, commands[2]!);
     await waitForText(page, /^s "shared"$/m);
     await page.getByTestId('diagram-pane').locator('[data-kind="method-return"]').first().waitFor({ timeout: WAIT_MS });
+    // A foreground program ended with Ctrl-C: recorded as interrupted, and interrupted again by the replay.
+    await typeLine(page, commands[3]!);
+    await page.waitForTimeout(1500);
+    await page.keyboard.press('Control+C');
+    await waitForText(page, /\^C[\s\S]*@kdbus:[^\n]*[#$]\s*$/);
     await page.waitForTimeout(1000);
 
     await page.getByTestId('share').click();
     await expect.poll(() => panel(page).getAttribute('data-kind')).toBe('made');
     const url = await page.getByTestId('share-url').inputValue();
     expect(url.startsWith(`${site.url}#share=`)).toBe(true);
-    await expect.poll(() => panel(page).innerText()).toContain('(3 commands)');
+    expect(await decodeShareLink(url)).toMatchObject({ commands, interrupted: [3] });
+    await expect.poll(() => panel(page).innerText()).toContain('(4 commands)');
     const original = await viewsShow(page);
     const originalTrace = normaliseTrace(await exportTrace(page));
     expect(original.names).toContain(ECHO);
@@ -119,7 +126,7 @@ describe('share links', () => {
     const second = await playground(url);
     const p2 = second.page;
     await expect.poll(() => panel(p2).getAttribute('data-kind'), { timeout: 120_000 }).toBe('replayed');
-    expect(await panel(p2).innerText()).toContain('Replayed the shared demo (3 commands)');
+    expect(await panel(p2).innerText()).toContain('Replayed the shared demo (4 commands)');
     const text = await p2.getByTestId('terminal').evaluate((el) => (el as HTMLElement & { readTerminalText?: () => string }).readTerminalText?.() ?? '');
     // The commands ran in the shell, in order: their outputs (the shell's echo of a typed line wraps at its own width).
     let at = 0;
@@ -134,7 +141,7 @@ describe('share links', () => {
     expect(normaliseTrace(await exportTrace(p2))).toEqual(originalTrace);
     // Sharing the replayed page gives the same commands again.
     await p2.getByTestId('share').click();
-    await expect.poll(() => panel(p2).innerText()).toContain('(3 commands)');
+    await expect.poll(() => panel(p2).innerText()).toContain('(4 commands)');
   }, TEST_MS);
 
   it('malformed, truncated and hostile links: a clear message, no script, a clean working playground', async () => {

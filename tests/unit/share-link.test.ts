@@ -15,6 +15,7 @@ const STATE: ShareState = {
   v: 1,
   image: IMAGE,
   commands: ['kdbus bus make demo &', 'kdbus serve org.example.Echo &', "kdbus call org.example.Echo /org/example/Echo org.example.Echo Echo s 'héllo ✓'"],
+  interrupted: [2],
   lesson: { id: 'first-call', step: 2 },
   view: {
     theme: 'light',
@@ -163,6 +164,9 @@ describe('share links', () => {
       [{ ...STATE, commands: ['ls \u202e'] }, 'command 1 of the share link contains a control character (U+202E)'],
       [{ ...STATE, commands: ['ls \ud800'] }, 'command 1 of the share link contains a control character (U+D800)'],
       [{ ...STATE, commands: Array(25).fill('y'.repeat(900)) }, "the share link's commands are too long together (22500 characters; the limit is 20000)"],
+      [{ ...STATE, interrupted: [3] }, 'the interrupted commands of the share link are not command numbers in order'],
+      [{ ...STATE, interrupted: [1, 1] }, 'the interrupted commands of the share link are not command numbers in order'],
+      [{ ...STATE, interrupted: 1 }, 'the interrupted commands of the share link are not command numbers in order'],
       [{ ...STATE, lesson: 'x' }, 'the lesson of the share link is not an object'],
       [{ ...STATE, lesson: { id: '../x', step: 1 } }, 'the lesson id in the share link is not a lesson name'],
       [{ ...STATE, lesson: { id: 'a', step: -1 } }, 'the lesson step in the share link is not a step number'],

@@ -32,6 +32,26 @@ describe('CommandRecorder', () => {
     expect(r.keys('a\rb\r')).toEqual(['a']);
   });
 
+  it('tells when the user ends a running command with Ctrl-C (not Ctrl-C at the prompt)', () => {
+    const r = new CommandRecorder(() => null);
+    let interrupts = 0;
+    r.onInterrupt = () => interrupts++;
+    r.console(PROMPT);
+    expect(r.keys('half a line\x03')).toEqual([]);
+    expect(interrupts).toBe(0);
+    expect(r.keys('kdbus monitor\r')).toEqual(['kdbus monitor']);
+    r.console('monitor: watching\r\n');
+    r.keys('\x03');
+    expect(interrupts).toBe(1);
+    r.keys('\x03');
+    expect(interrupts).toBe(1);
+    r.console(`^C\r\n${PROMPT}`);
+    expect(r.keys('sleep 1\r')).toEqual(['sleep 1']);
+    r.console(PROMPT);
+    r.keys('\x03');
+    expect(interrupts).toBe(1);
+  });
+
   it('reads the line from the screen after arrows, history or Tab', () => {
     let screen = `${PROMPT}kdbus list --all`;
     const r = new CommandRecorder(() => commandAfterPrompt(screen));
@@ -112,6 +132,28 @@ describe('CommandReplay', () => {
     await replay.run();
     expect(typed).toEqual(['x\r', 'y\r']);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(195);
+  });
+
+  it('ends an interrupted command with Ctrl-C once the guest is quiet', async () => {
+    let replay!: CommandReplay;
+    const typed: string[] = [];
+    const interrupted: number[] = [];
+    replay = new CommandReplay(['kdbus monitor', 'ls'], {
+      type: (t) => {
+        typed.push(t);
+        if (t === '\x03') setTimeout(() => replay.console(`^C\r\n${PROMPT}`), 5);
+        else if (t === 'ls\r') setTimeout(() => replay.console(`ls\r\nfile\r\n${PROMPT}`), 5);
+        else setTimeout(() => replay.console(`${t.trim()}\r\nwatching\r\n`), 5);
+      },
+      interrupted: [0],
+      onInterrupt: (i) => interrupted.push(i),
+      settleMs: 30,
+      promptTimeoutMs: 1000,
+    });
+    replay.console(PROMPT);
+    expect(await replay.run()).toEqual({ ok: true, commands: 2 });
+    expect(typed).toEqual(['kdbus monitor\r', '\x03', 'ls\r']);
+    expect(interrupted).toEqual([0]);
   });
 
   it('can be stopped', async () => {

@@ -26,6 +26,10 @@ export class CommandRecorder {
   private tail = '';
   /** An escape sequence being read (null: none). */
   private escape: string | null = null;
+  /** A recorded command runs in the foreground (no prompt since). */
+  private running = false;
+  /** The user pressed Ctrl-C while the last recorded command ran in the foreground. */
+  onInterrupt: (() => void) | null = null;
 
   /** @param screenLine reads the command on the cursor's line from the screen (after the prompt), or null. */
   constructor(private readonly screenLine: () => string | null) {}
@@ -36,6 +40,7 @@ export class CommandRecorder {
     this.tail = (this.tail + text).slice(-512);
     if (PROMPT.test(this.tail)) {
       this.atPrompt = true;
+      this.running = false;
       this.tail = '';
     }
   }
@@ -72,6 +77,10 @@ export class CommandRecorder {
         case '\x03':
           this.line = '';
           this.edited = false;
+          if (!this.atPrompt && this.running) {
+            this.running = false;
+            this.onInterrupt?.();
+          }
           break;
         case '\x1b':
           this.escape = ch;
@@ -93,7 +102,9 @@ export class CommandRecorder {
     this.tail = '';
     if (!wasAtPrompt || typed === null) return null;
     const cmd = typed.trim();
-    return cmd === '' ? null : cmd;
+    if (cmd === '') return null;
+    this.running = true;
+    return cmd;
   }
 }
 

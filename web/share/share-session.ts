@@ -63,6 +63,8 @@ export class ShareSession {
         commands: [...this.model.getSnapshot().commands],
         view: this.viewState(),
       };
+      const { interrupted } = this.model.getSnapshot();
+      if (interrupted.length) state.interrupted = [...interrupted];
       if (lesson) state.lesson = lesson;
       const url = await encodeShareLink(state, pageUrl);
       let copied = false;
@@ -161,6 +163,8 @@ export class ShareSession {
     const total = state.commands.length;
     const replay = (this.replay = new CommandReplay(state.commands, {
       type: (t) => this.model.typeIntoShell(t),
+      interrupted: state.interrupted,
+      onInterrupt: (i) => this.model.markInterrupted(i),
       onCommand: (i, command) => {
         this.model.addCommand(command);
         this.model.setShare({ kind: 'replaying', done: i + 1, total, command });
