@@ -4,4 +4,3 @@ export * from './types.js';
 export { parseLesson, parseLessons, lessonIdFromFile } from './parse-lesson.js';
 export { checkExpectations, describeExpectation, type ExpectationResult } from './expectations.js';
 export { EXPECT_KEYS, HIGHLIGHT_KEYS } from './expectation-keys.js';
-export { PROMPT_AT_END } from './prompt.js';
