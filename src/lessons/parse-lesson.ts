@@ -94,6 +94,7 @@ export function parseLesson(file: string, text: string): Lesson {
   const meta: Record<string, string> = {};
   let i = 1;
   for (; i < lines.length && lines[i]!.trim() !== '---'; i++) {
+    if (lines[i]!.trim() === '') continue;
     const m = /^([a-z]+):\s*(.*)$/.exec(lines[i]!);
     if (!m) return failAt(i + 1)(`front matter lines are "key: value", not "${lines[i]}"`);
     if (!['title', 'topic', 'id'].includes(m[1]!)) failAt(i + 1)(`unknown front matter key "${m[1]}" (title, topic, id)`);
