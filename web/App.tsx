@@ -25,6 +25,12 @@ import { Splitter } from './views/Splitter.js';
 import { TimelineBar } from './views/TimelineBar.js';
 import { Toolbar } from './views/Toolbar.js';
 import { useDerived } from './views/use-derived.js';
+import { LessonPanel } from './lessons/LessonPanel.js';
+import { LessonsMenu } from './lessons/LessonsMenu.js';
+import { useLessons } from './lessons/use-lessons.js';
+import { Pointer } from './presentation/Pointer.js';
+import { usePresentationKeys } from './presentation/use-presentation-keys.js';
+import './presentation/presentation.css';
 import { ShareButton, SharePanel } from './share/SharePanel.js';
 import type { ShareSession } from './share/share-session.js';
 
@@ -60,6 +66,8 @@ export function App({ model, views, session = null }: { model: PlaygroundModel |
   const world = useRef<HTMLDivElement>(null);
   const right = useRef<HTMLDivElement>(null);
   useShortcuts(views, textFilter);
+  const [lessons, ls] = useLessons(model, views);
+  usePresentationKeys(ls.presenting, lessons, views);
   // Stable callbacks: the memoised views skip re-rendering when only the trace grew.
   const on = useMemo(
     () => ({
@@ -103,7 +111,7 @@ export function App({ model, views, session = null }: { model: PlaygroundModel |
   const p = s.panes;
   const inspectorOpen = d.inspector !== null;
   return (
-    <div className={`app theme-${s.theme}`} data-theme={s.theme} data-testid="app">
+    <div className={`app theme-${s.theme}${ls.presenting ? ' presenting' : ''}`} data-theme={s.theme} data-testid="app">
       <header className="header">
         <h1>kdbus-playground</h1>
         <Toolbar
@@ -118,6 +126,7 @@ export function App({ model, views, session = null }: { model: PlaygroundModel |
           onToggleTheme={() => views.toggleTheme()}
           onHelp={() => views.setHelp(true)}
         />
+        <LessonsMenu lessons={lessons} s={ls} />
         {session && <ShareButton session={session} />}
         <BootLink model={model} />
       </header>
@@ -138,6 +147,7 @@ export function App({ model, views, session = null }: { model: PlaygroundModel |
           </button>
         </div>
       )}
+      <LessonPanel lessons={lessons} s={ls} />
       <div
         className="workspace"
         ref={workspace}
@@ -217,6 +227,7 @@ export function App({ model, views, session = null }: { model: PlaygroundModel |
         onScrub={on.scrub}
       />
       {model && <GuestStatus model={model} />}
+      {ls.presenting && <Pointer />}
       {s.help && <HelpOverlay diagramShortcuts={diagramShortcuts()} onClose={() => views.setHelp(false)} />}
     </div>
   );
