@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The page's lesson state without a browser: → (advance) runs a step's
+ * commands through the shell port, one after the prompt of the other, then
+ * moves on; the highlight goes to the views after a step ran.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseLesson, type LessonHighlight } from '../../src/lessons/index.js';
+import { LessonsModel, type ShellPort } from '../../web/lessons/lessons-model.js';
+
+const LESSON = parseLesson('lessons/t.md', `---
+title: T
+topic: 1
+---
+## One
+\`\`\`sh
+echo a
+echo b
+\`\`\`
+@highlight bus=0-t
+## Two
+Only prose.
+`);
+
+/** A shell that answers every typed line with its echo and a prompt, a little later. */
+function fakeShell(): ShellPort & { typed: string[] } {
+  const listeners = new Set<(t: string) => void>();
+  const typed: string[] = [];
+  return {
+    typed,
+    type(text) {
+      typed.push(text);
+      setTimeout(() => { for (const l of listeners) l(`${text.trim()}\r\nroot@kdbus:~# `); }, 5);
+    },
+    onConsoleText(l) {
+      listeners.add(l);
+      queueMicrotask(() => l('root@kdbus:~# '));
+      return () => listeners.delete(l);
+    },
+    onTraceActivity: () => () => undefined,
+  };
+}
+
+describe('LessonsModel', () => {
+  it('→ runs the step, then goes on; the highlight follows; at the end → is not taken', async () => {
+    const shell = fakeShell();
+    const highlights: Array<LessonHighlight | null> = [];
+    const m = new LessonsModel([LESSON], null, shell, { highlight: (h) => highlights.push(h) });
+    const disconnect = m.connect();
+    await Promise.resolve();
+    m.open('t');
+    expect(m.getSnapshot()).toMatchObject({ step: 0, run: null, ran: [] });
+    expect(m.advance()).toBe(true);
+    expect(m.running).toBe(true);
+    expect(m.advance()).toBe(true); // taken while running, and ignored
+    await expect.poll(() => m.getSnapshot().run?.state, { timeout: 5000 }).toBe('done');
+    expect(shell.typed).toEqual(['echo a\r', 'echo b\r']);
+    expect(m.getSnapshot().ran).toEqual([0]);
+    expect(highlights.at(-1)).toEqual({ bus: '0-t' });
+    expect(m.advance()).toBe(true);
+    expect(m.getSnapshot().step).toBe(1);
+    expect(highlights.at(-1)).toBeNull();
+    expect(m.advance()).toBe(false); // prose-only last step: → goes to the messages
+    m.prev();
+    expect(highlights.at(-1)).toEqual({ bus: '0-t' }); // a step already run shows its highlight again
+    m.close();
+    expect(m.getSnapshot().lesson).toBeNull();
+    disconnect();
+  }, 10_000);
+
+  it('without a guest, → only moves between steps', () => {
+    const m = new LessonsModel([LESSON], null, null, { highlight: () => undefined });
+    m.open('t');
+    expect(m.canRun).toBe(false);
+    expect(m.advance()).toBe(true);
+    expect(m.getSnapshot().step).toBe(1);
+  });
+});
