@@ -10,7 +10,7 @@
  *   ## Step title
  *   prose
  *   ```sh
- *   command typed into the shell
+ *   command typed into the shell (```sh type: the user is asked to type it)
  *   ```
  *   @highlight bus=0-demo name=org.example.Echo
  *   @expect message kind=method-call member=Echo
@@ -24,7 +24,7 @@ import type { MessageKind } from '../model/message-log.js';
 import { COUNT_KEY, EXPECT_KEYS, HIGHLIGHT_KEYS } from './expectation-keys.js';
 import { LessonError, type Lesson, type LessonExpectation, type LessonHighlight, type LessonStep } from './types.js';
 
-const FENCE = /^```\s*(\S*)\s*$/;
+const FENCE = /^```\s*(\S*)(?:\s+(\S+))?\s*$/;
 const KINDS: readonly string[] = MESSAGE_KINDS.map((k) => k.kind);
 
 /** `lessons/05-require-meta.md` → `05-require-meta`. */
@@ -138,13 +138,18 @@ export function parseLesson(file: string, text: string): Lesson {
       fence = { lang: f[1] ?? '', line: lineNo };
       // Only ```sh blocks are commands; other blocks are shown as part of the prose.
       if (fence.lang !== 'sh') step!.proseLines.push(raw);
+      else if (f[2] === 'type') {
+        if (step!.commands.length && !step!.typed) fail('a step\'s commands are either all typed by the playground or all by the user');
+        step!.typed = true;
+      } else if (f[2] !== undefined) fail(`\`\`\`sh takes only "type" after it, not "${f[2]}"`);
+      else if (step!.typed) fail('a step\'s commands are either all typed by the playground or all by the user');
       continue;
     }
     if (raw.startsWith('## ')) {
       finish();
       const title = raw.slice(3).trim();
       if (!title) fail('a step heading needs a title');
-      step = { title, prose: '', commands: [], highlight: null, expects: [], line: lineNo, proseLines: [] };
+      step = { title, prose: '', commands: [], typed: false, highlight: null, expects: [], line: lineNo, proseLines: [] };
       continue;
     }
     if (raw.startsWith('@')) {

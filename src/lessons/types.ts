@@ -38,6 +38,11 @@ export interface LessonStep {
   prose: string;
   /** Shell commands, typed into the guest shell in order, each after the prompt is back. */
   commands: string[];
+  /**
+   * The page asks the user to type the commands (```sh type) rather than
+   * typing them itself; headless replay types them all the same.
+   */
+  typed: boolean;
   highlight: LessonHighlight | null;
   expects: LessonExpectation[];
   /** 1-based line of the step's heading. */

@@ -68,6 +68,16 @@ describe('LessonsModel', () => {
     disconnect();
   }, 10_000);
 
+  it('→ does not type the commands a step asks the user to type', () => {
+    const typed = parseLesson('lessons/u.md', '---\ntitle: U\n---\n## A\n```sh type\nls\n```\n## B\nEnd.\n');
+    const shell = fakeShell();
+    const m = new LessonsModel([typed], null, shell, { highlight: () => undefined });
+    m.open('u');
+    expect(m.advance()).toBe(true);
+    expect(m.getSnapshot().step).toBe(1);
+    expect(shell.typed).toEqual([]);
+  });
+
   it('without a guest, → only moves between steps', () => {
     const m = new LessonsModel([LESSON], null, null, { highlight: () => undefined });
     m.open('t');

@@ -67,6 +67,12 @@ describe('parseLesson', () => {
     expect(b!.expects[0]).toMatchObject({ type: 'message', where: { kind: 'method-call', member: 'Echo', count: '2' } });
   });
 
+  it('marks commands the user is asked to type', () => {
+    const l = parseLesson('a.md', '---\ntitle: T\n---\n## S\n```sh type\nls -l\n```\n');
+    expect(l.steps[0]).toMatchObject({ commands: ['ls -l'], typed: true });
+    expect(parseLesson('lessons/09-names.md', GOOD).steps[0]!.typed).toBe(false);
+  });
+
   it('takes quoted values and CRLF line ends', () => {
     const l = parseLesson('a.md', '---\r\ntitle: T\r\n---\r\n## S\r\nprose\r\n@expect conn-add cmdline="kdbus serve x"\r\n');
     expect(l.steps[0]!.expects[0]).toMatchObject({ where: { cmdline: 'kdbus serve x' } });
@@ -95,6 +101,8 @@ describe('parseLesson', () => {
     ['output without text', '---\ntitle: x\n---\n## s\n@expect output', 5, 'needs the text'],
     ['two highlights', '---\ntitle: x\n---\n## s\n@highlight bus=a\n@highlight bus=b', 6, 'at most one @highlight'],
     ['empty highlight', '---\ntitle: x\n---\n## s\n@highlight', 5, 'at least one key=value'],
+    ['mixed command blocks', '---\ntitle: x\n---\n## s\n```sh\nls\n```\n```sh type\nls\n```', 8, 'either all typed'],
+    ['unknown sh word', '---\ntitle: x\n---\n## s\n```sh run\nls\n```', 5, 'only "type"'],
     ['bad highlight key', '---\ntitle: x\n---\n## s\n@highlight colour=red', 5, 'not "colour"'],
   ];
   for (const [what, text, line, message] of bad) {

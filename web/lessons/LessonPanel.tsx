@@ -36,6 +36,7 @@ export function LessonPanel({ lessons, s }: { lessons: LessonsModel; s: LessonsS
         {s.step === 0 && lesson.intro && <Markdown text={lesson.intro} />}
         <h3 className="lesson-step-title" data-testid="lesson-step-title">{step.title}</h3>
         <Markdown text={step.prose} />
+        {step.typed && <p className="lesson-type-this">Type this in the shell:</p>}
         {step.commands.length > 0 && (
           <pre className="lesson-commands" data-testid="lesson-commands">
             {step.commands.map((c, i) => (
@@ -50,7 +51,7 @@ export function LessonPanel({ lessons, s }: { lessons: LessonsModel; s: LessonsS
         <button type="button" onClick={() => lessons.prev()} disabled={s.step === 0 || running} aria-label="Previous step">
           ← Back
         </button>
-        {step.commands.length > 0 && (
+        {step.commands.length > 0 && !step.typed && (
           <button type="button" onClick={() => void lessons.runStep()} disabled={!lessons.canRun || running} data-testid="lesson-run">
             {s.ran.includes(s.step) ? 'Run again' : 'Run'}
           </button>

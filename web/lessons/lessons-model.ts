@@ -141,7 +141,7 @@ export class LessonsModel {
     if (!lesson) return false;
     if (this.running) return true;
     const s = lesson.steps[step]!;
-    if (s.commands.length > 0 && !ran.includes(step) && this.shell) {
+    if (s.commands.length > 0 && !s.typed && !ran.includes(step) && this.shell) {
       void this.runStep();
       return true;
     }
