@@ -8,13 +8,15 @@
  * 125: the guest could not run.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { GuestMachine } from '../machine.js';
-import { NodeAssetSource } from './assets.js';
+import { NodeAssetSource, REPO_ROOT } from './assets.js';
 import type { RunArgs } from './cli-args.js';
 import { UsageError } from './cli-args.js';
 import { LessonRecorder, type ReplayOutcome, type ReplayStep } from './run-replay.js';
 import { parseLesson, LessonError } from '../../src/lessons/index.js';
 import { decodeShareLink, ShareLinkError } from '../../src/share/link.js';
+import { imageHashOf, type ImageManifestLike } from '../../src/share/image-hash.js';
 import { serializeTraceLine } from '../../src/trace/jsonl.js';
 import { BusModel } from '../../src/model/bus-model.js';
 import { diagramSvg } from '../../web/diagram/export.js';
@@ -26,6 +28,12 @@ async function loadSteps(source: string): Promise<{ title: string; steps: Replay
   if (source.includes('#')) {
     try {
       const state = await decodeShareLink(source);
+      // Replayed on this checkout's guest; a link made with another image may behave differently, so say so.
+      const manifest = JSON.parse(await readFile(join(REPO_ROOT, 'public/guest/manifest.json'), 'utf8')) as ImageManifestLike;
+      const here = await imageHashOf(manifest);
+      if (state.image !== here) {
+        process.stderr.write(`kdbus-playground: note: the link was made with guest image ${state.image}; replaying on this checkout's ${here}\n`);
+      }
       return { title: `share link (${state.commands.length} commands)`, steps: [{ title: 'commands', commands: state.commands, expects: [] }] };
     } catch (err) {
       if (err instanceof ShareLinkError) throw new UsageError(err.message);

@@ -8,7 +8,8 @@
  * the refused HELLO's ECONNREFUSED, the complying connection), and the
  * guest kernel must stay clean. One fresh guest per lesson (from the saved
  * state), as a visitor starting a lesson would have. Plus the CLI: `run`
- * writes the trace and the SVG diagram.
+ * writes the trace and the SVG diagram, replays share links, and refuses
+ * malformed lessons and links with clear messages.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../emulator/node/assets.js';
 import { LessonRecorder } from '../../emulator/node/run-replay.js';
 import { loadLessonDir } from '../../src/lessons/load-node.js';
+import { encodeShareLink } from '../../src/share/link.js';
 import { parseTraceLines } from '../../src/trace/jsonl.js';
 import { bootGuest, type TestGuest } from '../helpers/guest.js';
 import { expectKernelClean } from '../helpers/guest-programs.js';
@@ -79,6 +81,24 @@ describe('kdbus-playground run', () => {
     expect(svg).toMatch(/<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg).toContain('</svg>');
   }, 90_000);
+
+  it('replays a share link\'s commands', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kp-run-'));
+    const link = await encodeShareLink({ v: 1, image: '0123456789abcdef', commands: ['kdbus bus make linked & B=$!', 'kdbus ls', 'kill $B; wait'] }, 'http://127.0.0.1/');
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/kdbus-playground.mjs'), 'run', link, '--trace', join(dir, 'out.jsonl')],
+      { encoding: 'utf8', timeout: 90_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('the link was made with guest image 0123456789abcdef');
+    const { events } = parseTraceLines(readFileSync(join(dir, 'out.jsonl'), 'utf8'));
+    expect(events.some((e) => e.type === 'bus-add' && e.name === '0-linked')).toBe(true);
+    expect(events.some((e) => e.type === 'bus-remove')).toBe(true);
+  }, 90_000);
+
+  it('refuses a damaged share link with the link\'s own message', () => {
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/kdbus-playground.mjs'), 'run', 'http://x/#share=AQ!!'], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/kdbus-playground: the share link is/);
+  });
 
   it('refuses a malformed lesson with its file and line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kp-run-'));
