@@ -6,7 +6,7 @@
  * ViewsModel (trace, cursor, selection, filter, look) — and every part is
  * derived from them.
  */
-import { type DragEvent, useMemo, useRef, useSyncExternalStore } from 'react';
+import { type DragEvent, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { PlaygroundModel } from './playground-model.js';
 import { describeStatus } from './status-text.js';
 import { StatusBar } from './StatusBar.js';
@@ -67,6 +67,19 @@ export function App({ model, views, session = null }: { model: PlaygroundModel |
   const right = useRef<HTMLDivElement>(null);
   useShortcuts(views, textFilter);
   const [lessons, ls] = useLessons(model, views);
+  // A share link made during a lesson carries it and its step; Share asks which step is open.
+  useEffect(() => {
+    if (!session) return undefined;
+    session.lesson = () => {
+      const s = lessons.getSnapshot();
+      return s.lesson ? { id: s.lesson.id, step: s.step } : undefined;
+    };
+    session.onLesson = (l) => lessons.open(l.id, l.step);
+    return () => {
+      session.lesson = null;
+      session.onLesson = null;
+    };
+  }, [session, lessons]);
   usePresentationKeys(ls.presenting, lessons, views);
   // Stable callbacks: the memoised views skip re-rendering when only the trace grew.
   const on = useMemo(

@@ -166,6 +166,27 @@ describe('share links', () => {
     }
   }, TEST_MS);
 
+  it('a link carries the open lesson and its step, and opening it opens that lesson there', async () => {
+    const { page } = await playground(site.url);
+    await waitForPrompt(page);
+    await page.getByTestId('lessons-button').click();
+    await page.getByTestId('lessons-menu').getByText('Names').click();
+    await page.getByTestId('lesson-panel').waitFor();
+    // Two steps on, with the panel's own button (→ in the shell is the shell's).
+    for (let i = 0; i < 2; i++) await page.getByRole('button', { name: 'Next step' }).click();
+    await expect.poll(() => page.getByTestId('lesson-panel').getAttribute('data-step')).toBe('2');
+    await page.getByTestId('share').click();
+    await expect.poll(() => panel(page).getAttribute('data-kind')).toBe('made');
+    const url = await page.getByTestId('share-url').inputValue();
+    expect(await decodeShareLink(url)).toMatchObject({ lesson: { id: '09-names', step: 2 } });
+
+    const second = await playground(url);
+    const p2 = second.page;
+    await p2.getByTestId('lesson-panel').waitFor({ timeout: WAIT_MS });
+    expect(await p2.getByTestId('lesson-panel').getAttribute('data-step')).toBe('2');
+    expect(await p2.getByTestId('lesson-step-title').innerText()).toBe(await page.getByTestId('lesson-step-title').innerText());
+  }, TEST_MS);
+
   it('commands holding markup are typed as text and shown as text', async () => {
     const hostile = `echo '<img src=x onerror="window.__pwned=1">'`;
     const url = await encodeShareLink({ v: 1, image: currentImage, commands: [hostile] }, site.url);

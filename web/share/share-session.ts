@@ -21,8 +21,23 @@ export class ShareSession {
   private siteImage: Promise<string> | null = null;
   /** The lessons' current step, when a lesson runs (set by the lessons code). */
   lesson: (() => ShareState['lesson']) | null = null;
+  private lessonListener: ((lesson: NonNullable<ShareState['lesson']>) => void) | null = null;
+  /** An opened link's lesson that arrived before the lessons code listened (the page mounts later). */
+  private pendingLesson: NonNullable<ShareState['lesson']> | null = null;
+
   /** Told the lesson and step of an opened link (before its commands replay), for the lessons code. */
-  onLesson: ((lesson: NonNullable<ShareState['lesson']>) => void) | null = null;
+  get onLesson(): ((lesson: NonNullable<ShareState['lesson']>) => void) | null {
+    return this.lessonListener;
+  }
+
+  set onLesson(listener: ((lesson: NonNullable<ShareState['lesson']>) => void) | null) {
+    this.lessonListener = listener;
+    const pending = this.pendingLesson;
+    if (listener && pending) {
+      this.pendingLesson = null;
+      listener(pending);
+    }
+  }
 
   /**
    * @param guestBase the guest folder this page boots from (…/guest/ or …/guest/<hash>/)
@@ -143,7 +158,10 @@ export class ShareSession {
 
   private start(state: ShareState): void {
     const { view } = state;
-    if (state.lesson) this.onLesson?.(state.lesson);
+    if (state.lesson) {
+      if (this.lessonListener) this.lessonListener(state.lesson);
+      else this.pendingLesson = state.lesson;
+    }
     if (view) this.views.applySharedView(view, false);
     const total = state.commands.length;
     this.model.setShare({ kind: 'waiting', total });
