@@ -27,7 +27,7 @@ export interface TraceChannelStats {
 }
 
 const SYNC_RETRY_MS = 500;
-const SYNC_ATTEMPTS = 20;
+const SYNC_ATTEMPTS = 60;
 
 export class TraceChannel {
   private readonly reader = new FrameReader();
@@ -75,12 +75,15 @@ export class TraceChannel {
     const token = this.nextToken++;
     return new Promise((resolve, reject) => {
       let attempts = 0;
+      // Resent every SYNC_RETRY_MS until the snapshot begins (v86 drops input the
+      // guest has no buffer for); given up SYNC_ATTEMPTS periods after the request
+      // even if it began, so a snapshot cut off by a dying agent cannot hang anyone.
       const ask = () => {
         if (this.closed) return fail(this.closed);
         const waiter = this.syncWaiters.get(token);
-        if (!waiter || waiter.begun) return; // answered, or the answer is on its way
+        if (!waiter) return; // answered
         if (++attempts > SYNC_ATTEMPTS) return fail(`the guest's trace agent did not answer (sync ${token})`);
-        this.send(new TextEncoder().encode(`sync ${token}\n`));
+        if (!waiter.begun) this.send(new TextEncoder().encode(`sync ${token}\n`));
         timer = setTimeout(ask, SYNC_RETRY_MS);
       };
       const fail = (why: string) => {
