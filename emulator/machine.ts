@@ -316,7 +316,13 @@ export class GuestMachine implements PlaygroundEmulator {
         this.statusListeners.splice(this.statusListeners.indexOf(failIfCrashed), 1);
         if (this.options.cols && this.options.rows) kpd.resize(this.options.cols, this.options.rows);
         // A restored agent told its start-up snapshot to whoever made the state: ask again.
-        if (mode === 'snapshot') trace.sync().catch((err: Error) => this.emit({ state: 'error', message: err.message }));
+        // A failure is reported only while this boot is current: a stopped or
+        // restarted machine fails its old channel's syncs on purpose.
+        if (mode === 'snapshot') {
+          trace.sync().catch((err: Error) => {
+            if (this.trace === trace) this.emit({ state: 'error', message: err.message });
+          });
+        }
         resolve();
       };
       if (mode === 'snapshot') {
