@@ -12,9 +12,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { closeCheckedPages, launchChromium } from '../helpers/browser-suite.js';
 import { startStaticServer, type StaticServer } from '../helpers/static-server.js';
-import { CHROMIUM_ARGS, WAIT_MS, openPlayground, type OpenPage } from '../helpers/playground-page.js';
+import { WAIT_MS, openPlayground, type OpenPage } from '../helpers/playground-page.js';
 import { busyScenario, echoScenario, toJsonl } from '../fixtures/traces/diagram-scenarios.js';
 
 const DIST = process.env.KP_DIST ? `${process.env.KP_DIST.replace(/\/$/, '')}/` : fileURLToPath(new URL('../../dist/', import.meta.url));
@@ -38,14 +39,11 @@ beforeAll(async () => {
   };
   for (const f of recorded) overrides[`traces/recorded/${f}`] = new Uint8Array(readFileSync(`${FIXTURES}${f}`));
   site = await startStaticServer({ root: DIST, overrides });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, WAIT_MS);
 
 afterEach(async () => {
-  for (const p of open.splice(0)) {
-    expect(p.errors, 'uncaught errors in the page').toEqual([]);
-    await p.close();
-  }
+  await closeCheckedPages(open);
 });
 
 afterAll(async () => {

@@ -8,10 +8,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { closeCheckedPages, launchChromium } from '../helpers/browser-suite.js';
 import { flipByte, startStaticServer, type StaticServer } from '../helpers/static-server.js';
 import {
-  CHROMIUM_ARGS, WAIT_MS, expectNoKernelReports, openPlayground, status, terminalText, typeLine,
+  WAIT_MS, expectNoKernelReports, openPlayground, status, terminalText, typeLine,
   visibleRows, waitForPrompt, waitForState, waitForText, type OpenPage,
 } from '../helpers/playground-page.js';
 
@@ -43,14 +44,11 @@ beforeAll(async () => {
   kernelRelease = manifest.kernelRelease;
   await mkdir(RESULTS, { recursive: true });
   site = await startStaticServer({ root: DIST });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, WAIT_MS);
 
 afterEach(async () => {
-  for (const p of open.splice(0)) {
-    expect(p.errors, 'uncaught errors in the page').toEqual([]);
-    await p.close();
-  }
+  await closeCheckedPages(open);
   for (const s of servers.splice(0)) await s.close();
 });
 

@@ -12,9 +12,10 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser-suite.js';
 import { startStaticServer, type StaticServer } from '../helpers/static-server.js';
-import { CHROMIUM_ARGS, WAIT_MS, expectNoKernelReports, openPlayground, terminalText, waitForPrompt, waitForText, type OpenPage } from '../helpers/playground-page.js';
+import { WAIT_MS, expectNoKernelReports, openPlayground, terminalText, waitForPrompt, waitForText, type OpenPage } from '../helpers/playground-page.js';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 const RESULTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
@@ -28,7 +29,7 @@ beforeAll(async () => {
   if (!existsSync(`${DIST}index.html`)) throw new Error(`no ${DIST}index.html: run npm run build first`);
   await mkdir(RESULTS, { recursive: true });
   site = await startStaticServer({ root: DIST });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, WAIT_MS);
 
 afterAll(async () => {

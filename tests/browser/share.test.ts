@@ -12,12 +12,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { closeCheckedPages, launchChromium } from '../helpers/browser-suite.js';
 import { decodeShareLink, encodeShareLink } from '../../src/share/link.js';
 import { normaliseTrace } from '../../src/share/normalise.js';
 import { parseTraceLines } from '../../src/trace/jsonl.js';
 import { startStaticServer, type StaticServer } from '../helpers/static-server.js';
-import { CHROMIUM_ARGS, WAIT_MS, openPlayground, typeLine, waitForPrompt, waitForText, type OpenPage } from '../helpers/playground-page.js';
+import { WAIT_MS, openPlayground, typeLine, waitForPrompt, waitForText, type OpenPage } from '../helpers/playground-page.js';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 const TEST_MS = 240_000;
@@ -50,14 +51,11 @@ beforeAll(async () => {
     root: DIST,
     overrides: { 'guest/images.json': Buffer.from(JSON.stringify({ current: currentImage, images: [FAKE_IMAGE, currentImage] })) },
   });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, WAIT_MS);
 
 afterEach(async () => {
-  for (const p of open.splice(0)) {
-    expect(p.errors, 'uncaught errors in the page').toEqual([]);
-    await p.close();
-  }
+  await closeCheckedPages(open);
 });
 
 afterAll(async () => {

@@ -13,12 +13,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
+import { closeCheckedPages, launchChromium } from '../helpers/browser-suite.js';
 import { importTraceText } from '../../src/export/trace-file.js';
 import { parseTraceLine } from '../../src/trace/jsonl.js';
 import { startStaticServer, type StaticServer } from '../helpers/static-server.js';
 import {
-  CHROMIUM_ARGS, WAIT_MS, expectNoKernelReports, openPlayground, raceTerminalAndView, typeLine,
+  WAIT_MS, expectNoKernelReports, openPlayground, raceTerminalAndView, typeLine,
   visibleRows, waitForPrompt, waitForText, type OpenPage,
 } from '../helpers/playground-page.js';
 
@@ -48,14 +49,11 @@ beforeAll(async () => {
   if (!existsSync(`${DIST}index.html`)) throw new Error(`no ${DIST}index.html: run npm run build first`);
   await mkdir(RESULTS, { recursive: true });
   site = await startStaticServer({ root: DIST });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, WAIT_MS);
 
 afterEach(async () => {
-  for (const p of open.splice(0)) {
-    expect(p.errors, 'uncaught errors in the page').toEqual([]);
-    await p.close();
-  }
+  await closeCheckedPages(open);
 });
 
 afterAll(async () => {
