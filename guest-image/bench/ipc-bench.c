@@ -76,6 +76,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-util.h"
+
 /* Large enough that a 1 MiB message fits the receive quota (a third of half the pool). */
 #define POOL_SIZE	(16u << 20)
 #define MAX_BYTES	(1u << 20)
@@ -109,24 +111,6 @@ static void die(const char *what)
 {
 	fprintf(stderr, "ipc-bench[%d]: %s: %s\n", (int)getpid(), what, strerror(errno));
 	exit(1);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-static void put_item(uint8_t **pos, uint64_t type, const void *data, size_t len)
-{
-	struct kdbus_item *item = (struct kdbus_item *)*pos;
-
-	item->size = KDBUS_ITEM_HEADER_SIZE + len;
-	item->type = type;
-	memcpy(item->data, data, len);
-	*pos += KDBUS_ALIGN8(item->size);
 }
 
 static void pool_free(const struct conn *c, uint64_t offset)

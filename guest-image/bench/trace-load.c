@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-util.h"
+
 #define POOL_SIZE	(1u << 20)
 #define BLOOM_SIZE	64u
 #define WAIT_MS		500
@@ -44,33 +46,12 @@ static void die(const char *what)
 	exit(1);
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 static void sleep_until(uint64_t ns)
 {
 	struct timespec ts = { .tv_sec = ns / 1000000000ULL, .tv_nsec = ns % 1000000000ULL };
 
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
-}
-
-static void put_item(uint8_t **pos, uint64_t type, const void *data, size_t len)
-{
-	struct kdbus_item *item = (struct kdbus_item *)*pos;
-
-	item->size = KDBUS_ITEM_HEADER_SIZE + len;
-	item->type = type;
-	if (data)
-		memcpy(item->data, data, len);
-	else
-		memset(item->data, 0, len);
-	*pos += KDBUS_ALIGN8(item->size);
 }
 
 /*
