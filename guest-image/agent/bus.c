@@ -10,7 +10,11 @@
  * ID like any HELLO. It is accounted (spec 14) to the agent's own uid
  * AGENT_UID through fake credentials, which a privileged HELLO may give
  * (spec 13.6): so it never uses up one of the 1024 connections root, or
- * the bus owner, may have in a domain.
+ * the bus owner, may have in a domain. It asks for the project's trace
+ * extension (kdbus NOTES.md): its copies of signals name their receivers,
+ * refused HELLOs reach it as kernel messages, and CONN_INFO tells it each
+ * connection's attach masks; all of that travels in the raw kdbus
+ * structures of MESSAGE and CONN_ADD.
  *
  * Life of a struct bus: made when its directory shows up (WAITING), LIVE
  * once HELLO worked and BUS_ADD was sent, GONE when the monitor hung up
@@ -306,6 +310,8 @@ static int hello(struct bus *b, int fd)
 		AGENT_UID, AGENT_UID, AGENT_UID, AGENT_UID,
 		AGENT_GID, AGENT_GID, AGENT_GID, AGENT_GID,
 	};
+	const uint64_t trace = KDBUS_X_TRACE_RECEIVERS | KDBUS_X_TRACE_REFUSED |
+			       KDBUS_X_TRACE_CONN_MASKS;
 	struct hello_buf hb;
 	const struct kdbus_item *it;
 	uint8_t *p = hb.items;
@@ -313,6 +319,8 @@ static int hello(struct bus *b, int fd)
 	memset(&hb, 0, sizeof(hb));
 	p = add_item(p, KDBUS_ITEM_CONN_DESCRIPTION, desc, sizeof(desc));
 	p = add_item(p, KDBUS_ITEM_CREDS, &creds, sizeof(creds));
+	/* trace extension: receivers, refused HELLOs, peers' attach masks */
+	p = add_item(p, KDBUS_ITEM_X_TRACE, &trace, sizeof(trace));
 	hb.h.size = p - (uint8_t *)&hb;
 	hb.h.flags = KDBUS_HELLO_MONITOR;
 	/* ~0: whatever a bus requires of its peers (spec 15) is granted */

@@ -36,6 +36,7 @@
 #include "notify.h"
 #include "pool.h"
 #include "queue.h"
+#include "trace.h"
 #include "util.h"
 
 static void kdbus_conn_free(struct kdbus_node *node)
@@ -403,7 +404,7 @@ struct kdbus_conn *kdbus_cmd_hello(struct kdbus_ep *ep, struct file *file,
 	struct kdbus_cmd_hello *hello;
 	struct kdbus_meta_proc *meta;
 	struct kdbus_bus *bus = ep->bus;
-	u64 send = 0, recv = 0;
+	u64 send = 0, recv = 0, trace = 0;
 	bool fake;
 	int ret;
 	struct kdbus_arg argv[] = {
@@ -414,6 +415,7 @@ struct kdbus_conn *kdbus_cmd_hello(struct kdbus_ep *ep, struct file *file,
 		{ .type = KDBUS_ITEM_SECLABEL },
 		{ .type = KDBUS_ITEM_CONN_DESCRIPTION },
 		{ .type = KDBUS_ITEM_POLICY_ACCESS, .multiple = true },
+		{ .type = KDBUS_ITEM_X_TRACE },
 	};
 	struct kdbus_args args = {
 		.allowed_flags = KDBUS_FLAG_NEGOTIATE |
@@ -432,6 +434,12 @@ struct kdbus_conn *kdbus_cmd_hello(struct kdbus_ep *ep, struct file *file,
 	hello = args.cmd;
 
 	ret = kdbus_hello_check(ep, file, hello, argv, &send, &recv);
+	if (ret == -ECONNREFUSED)
+		kdbus_trace_hello_refused(ep, file, hello, send,
+					  argv[5].item ? argv[5].item->str :
+					  NULL);
+	if (!ret)
+		ret = kdbus_trace_hello_flags(hello, argv[7].item, &trace);
 	if (ret < 0)
 		goto exit;
 	meta = kdbus_hello_meta(argv, &fake);
@@ -448,6 +456,7 @@ struct kdbus_conn *kdbus_cmd_hello(struct kdbus_ep *ep, struct file *file,
 		conn = NULL;
 		goto exit;
 	}
+	conn->trace_flags = trace;
 
 	mutex_lock(&bus->lock);
 	ret = kdbus_conn_link(conn);
@@ -745,11 +754,14 @@ int kdbus_cmd_conn_info(struct kdbus_conn *conn, void __user *argp)
 		goto exit_unlock;
 	/* spec 4.9: no implicit items, no /proc restriction, no TIMESTAMP */
 	mask &= target->attach_flags_send & ~KDBUS_ATTACH_TIMESTAMP;
-	info = kdbus_meta_info_new(target->meta, target, mask, conn, 0);
+	info = kdbus_meta_info_new(target->meta, target, mask, conn,
+				   kdbus_trace_info_prefix(conn));
 	if (IS_ERR(info)) {
 		ret = PTR_ERR(info);
 		goto exit_unlock;
 	}
+	if (kdbus_trace_info_prefix(conn))
+		kdbus_trace_info_masks(info, target);
 	info->id = target->id;
 	info->flags = target->flags;
 	ret = kdbus_pool_publish(conn->pool, info, info->size, &off, &sz);

@@ -48,6 +48,7 @@ struct kdbus_reply;
  * @linked:		was visible on the bus (ID_ADD sent)
  * @attach_flags_send:	metadata it allows to be attached
  * @attach_flags_recv:	metadata it wants
+ * @trace_flags:	KDBUS_X_TRACE_* a monitor asked for (trace.c)
  * @lost_count:		dropped-message counter
  * @bus_entry:		entry in bus->conn_list or bus->monitors_list
  * @hentry:		entry in bus->conn_hash
@@ -85,6 +86,7 @@ struct kdbus_conn {
 	bool linked;
 	u64 attach_flags_send;
 	u64 attach_flags_recv;
+	u64 trace_flags;
 	atomic_t lost_count;
 
 	struct list_head bus_entry;

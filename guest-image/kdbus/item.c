@@ -148,6 +148,7 @@ static int kdbus_item_validate(const struct kdbus_item *item)
 	case KDBUS_ITEM_ATTACH_FLAGS_RECV:
 	case KDBUS_ITEM_ID:
 	case KDBUS_ITEM_DST_ID:
+	case KDBUS_ITEM_X_TRACE:
 		return len != sizeof(u64) ? -EINVAL : 0;
 	case KDBUS_ITEM_CREDS:
 		return len != sizeof(struct kdbus_creds) ? -EINVAL : 0;

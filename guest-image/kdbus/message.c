@@ -25,6 +25,7 @@
 #include "names.h"
 #include "pool.h"
 #include "queue.h"
+#include "trace.h"
 #include "util.h"
 
 static void kdbus_staging_stamp(struct kdbus_staging *s)
@@ -356,6 +357,32 @@ struct kdbus_staging *kdbus_staging_new_kernel(struct kdbus_bus *bus,
 	return s;
 }
 
+/*
+ * Size of the header part for @dst: items, then metadata at *@meta_off,
+ * then the trace extension's item at *@x_off, each 8-aligned; an offset
+ * is 0 when there is nothing to put there.
+ */
+static size_t kdbus_staging_layout(struct kdbus_staging *s,
+				   struct kdbus_conn *dst, size_t *meta_off,
+				   size_t *x_off)
+{
+	size_t end = s->hdr_size, n;
+
+	*meta_off = 0;
+	*x_off = 0;
+	n = kdbus_meta_emit(s, dst, NULL);
+	if (n) {
+		*meta_off = KDBUS_ALIGN8(end);
+		end = *meta_off + n;
+	}
+	n = kdbus_trace_emit(s, dst, NULL);
+	if (n) {
+		*x_off = KDBUS_ALIGN8(end);
+		end = *x_off + n;
+	}
+	return end;
+}
+
 /**
  * kdbus_staging_size() - slice size of a message for one receiver
  * @s:		staged message
@@ -365,11 +392,10 @@ struct kdbus_staging *kdbus_staging_new_kernel(struct kdbus_bus *bus,
  */
 size_t kdbus_staging_size(struct kdbus_staging *s, struct kdbus_conn *dst)
 {
-	size_t meta, msg_size, pay = 0, i;
+	size_t meta_off, x_off, msg_size, pay = 0, i;
 	struct kdbus_staging_vec *v;
 
-	meta = kdbus_meta_emit(s, dst, NULL);
-	msg_size = meta ? KDBUS_ALIGN8(s->hdr_size) + meta : s->hdr_size;
+	msg_size = kdbus_staging_layout(s, dst, &meta_off, &x_off);
 	for (i = 0; i < s->n_vecs; i++) {
 		v = &s->vecs[i];
 		pay += (v->addr && !v->memfd) ? v->size : v->size % 8;
@@ -391,15 +417,14 @@ size_t kdbus_staging_size(struct kdbus_staging *s, struct kdbus_conn *dst)
 int kdbus_staging_emit(struct kdbus_staging *s, struct kdbus_conn *dst,
 		       struct kdbus_queue_entry *e)
 {
-	size_t meta, msg_size, p, l, pay = 0, pos, i;
+	size_t meta_off, x_off, msg_size, p, l, pay = 0, pos, i;
 	struct kdbus_staging_vec *v;
 	struct kdbus_item *item;
 	struct kdbus_msg *m;
 	u8 *buf;
 	int ret;
 
-	meta = kdbus_meta_emit(s, dst, NULL);
-	msg_size = meta ? KDBUS_ALIGN8(s->hdr_size) + meta : s->hdr_size;
+	msg_size = kdbus_staging_layout(s, dst, &meta_off, &x_off);
 	p = KDBUS_ALIGN8(msg_size);
 	for (i = 0; i < s->n_vecs; i++) {
 		v = &s->vecs[i];
@@ -411,8 +436,10 @@ int kdbus_staging_emit(struct kdbus_staging *s, struct kdbus_conn *dst,
 	if (!buf)
 		return -ENOMEM;
 	memcpy(buf, s->msg, s->hdr_size);
-	if (meta)
-		kdbus_meta_emit(s, dst, buf + KDBUS_ALIGN8(s->hdr_size));
+	if (meta_off)
+		kdbus_meta_emit(s, dst, buf + meta_off);
+	if (x_off)
+		kdbus_trace_emit(s, dst, buf + x_off);
 	m = (struct kdbus_msg *)buf;
 	m->size = msg_size;
 

@@ -56,6 +56,9 @@ struct kdbus_staging_vec {
  * @ts_real:	CLOCK_REALTIME at staging time
  * @meta:	sender's process metadata, NULL for kernel messages and
  *		senders with fake credentials (spec 13.2)
+ * @rcv_ids:	receivers of a signal while monitors' copies are built,
+ *		else NULL (trace extension, trace.c)
+ * @n_rcv:	entries in @rcv_ids
  */
 struct kdbus_staging {
 	struct list_head entry;
@@ -79,6 +82,8 @@ struct kdbus_staging {
 	u64 ts_mono;
 	u64 ts_real;
 	struct kdbus_meta_proc *meta;
+	u64 *rcv_ids;
+	unsigned int n_rcv;
 };
 
 struct kdbus_staging *kdbus_staging_new_user(struct kdbus_conn *src,

@@ -30,6 +30,7 @@
 #include "notify.h"
 #include "pool.h"
 #include "queue.h"
+#include "trace.h"
 #include "util.h"
 
 /*
@@ -80,6 +81,44 @@ static int kdbus_conn_entry_insert(struct kdbus_conn *dst,
 	return 0;
 }
 
+/*
+ * Signals are delivered in two steps so that the monitors' copies can name
+ * their receivers (trace extension, trace.c): each receiver's copy is built
+ * (charged, written into its pool) onto @pending, then the monitors' copies
+ * are queued, then the receivers'. Everything runs under bus->lock, so the
+ * order seen by anyone is that of spec 12: monitors first.
+ */
+static int kdbus_signal_stage(struct kdbus_conn *dst, struct kdbus_staging *s,
+			      struct list_head *pending)
+{
+	struct kdbus_queue_entry *e;
+
+	if (!kdbus_conn_active(dst))
+		return -ENXIO;
+	if (s->n_fds && !(dst->flags & KDBUS_HELLO_ACCEPT_FD))
+		return -ECOMM;
+	e = kdbus_queue_entry_new(dst, s, s->user);
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+	list_add_tail(&e->entry, pending);
+	return 0;
+}
+
+static void kdbus_signal_deliver(struct kdbus_bus *bus,
+				 struct kdbus_staging *s,
+				 struct list_head *pending)
+{
+	struct kdbus_queue_entry *e, *tmp;
+
+	kdbus_trace_receivers_set(s, pending);
+	kdbus_bus_eavesdrop(bus, s);
+	kdbus_trace_receivers_clear(s);
+	list_for_each_entry_safe(e, tmp, pending, entry) {
+		list_del_init(&e->entry);
+		kdbus_queue_entry_enqueue(e, NULL);
+	}
+}
+
 /**
  * kdbus_bus_broadcast() - deliver a broadcast or broadcast notification
  * @bus:	bus (locked)
@@ -91,9 +130,7 @@ void kdbus_bus_broadcast(struct kdbus_bus *bus, struct kdbus_conn *src,
 {
 	struct kdbus_conn *dst;
 	const char *name = NULL;
-	int ret;
-
-	kdbus_bus_eavesdrop(bus, s);
+	LIST_HEAD(pending);
 
 	if (s->notify_type >= KDBUS_ITEM_NAME_ADD &&
 	    s->notify_type <= KDBUS_ITEM_NAME_CHANGE)
@@ -108,10 +145,10 @@ void kdbus_bus_broadcast(struct kdbus_bus *bus, struct kdbus_conn *src,
 			continue;
 		if (name && !kdbus_conn_policy_see_name(dst, dst->cred, name))
 			continue;
-		ret = kdbus_conn_entry_insert(dst, s, NULL);
-		if (ret < 0)
+		if (kdbus_signal_stage(dst, s, &pending) < 0)
 			kdbus_conn_lost_message(dst);
 	}
+	kdbus_signal_deliver(bus, s, &pending);
 }
 
 /**
@@ -175,10 +212,12 @@ static int kdbus_conn_unicast(struct kdbus_conn *conn, struct kdbus_staging *s)
 		return ret;
 
 	if (msg->flags & KDBUS_MSG_SIGNAL) {
-		kdbus_bus_eavesdrop(conn->bus, s);
+		LIST_HEAD(pending);
+
 		if (kdbus_match_db_match(dst, conn, s) &&
 		    kdbus_conn_policy_talk(dst, dst->cred, conn))
-			kdbus_conn_entry_insert(dst, s, NULL);
+			kdbus_signal_stage(dst, s, &pending);
+		kdbus_signal_deliver(conn->bus, s, &pending);
 		return 0;
 	}
 

@@ -45,7 +45,7 @@ struct kt_test {
 extern const struct kt_test kt_tests_ioctl[], kt_tests_fs[], kt_tests_bus[],
 	kt_tests_conn[], kt_tests_pool[], kt_tests_msg[], kt_tests_names[],
 	kt_tests_match[], kt_tests_limits[], kt_tests_meta[], kt_tests_policy[],
-	kt_tests_monitor[], kt_tests_fds[], kt_tests_quota[], kt_tests_agent[];
+	kt_tests_monitor[], kt_tests_fds[], kt_tests_quota[], kt_tests_agent[], kt_tests_trace[];
 
 /* ---- results (child side) ---- */
 extern int kt_failed;

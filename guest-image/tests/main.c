@@ -50,6 +50,7 @@ static const struct {
 	{ "fds", kt_tests_fds },
 	{ "quota", kt_tests_quota },
 	{ "agent", kt_tests_agent },
+	{ "trace", kt_tests_trace },
 };
 #define N_GROUPS (sizeof(groups) / sizeof(groups[0]))
 

@@ -11,6 +11,7 @@
 #define CHECK_OFF(t, f, o) _Static_assert(offsetof(t, f) == (o), #t "." #f)
 
 CHECK_SIZE(struct kdbus_cmd, 24);
+CHECK_SIZE(struct kdbus_x_hello_refused, 64);
 CHECK_SIZE(struct kdbus_cmd_hello, 96);
 CHECK_SIZE(struct kdbus_cmd_free, 32);
 CHECK_SIZE(struct kdbus_cmd_info, 56);

@@ -280,7 +280,51 @@ enum kdbus_item_type {
 	KDBUS_ITEM_ID_REMOVE		= 0x8004,
 	KDBUS_ITEM_REPLY_TIMEOUT	= 0x8005,
 	KDBUS_ITEM_REPLY_DEAD		= 0x8006,
+
+	/*
+	 * Project extension, not upstream (guest-image/kdbus/NOTES.md,
+	 * "Trace extension"): what a monitor needs to draw who received
+	 * what. Nothing changes unless a monitor asks with X_TRACE.
+	 */
+	_KDBUS_ITEM_X_BASE		= 0xA000,
+	KDBUS_ITEM_X_TRACE		= _KDBUS_ITEM_X_BASE,
+	KDBUS_ITEM_X_RECEIVERS		= 0xA001,
+	KDBUS_ITEM_X_HELLO_REFUSED	= 0xA002,
 };
+
+/**
+ * enum kdbus_x_trace_flags - payload of KDBUS_ITEM_X_TRACE (HELLO, monitors)
+ * @KDBUS_X_TRACE_RECEIVERS:	copies of signals carry KDBUS_ITEM_X_RECEIVERS
+ * @KDBUS_X_TRACE_REFUSED:	refused HELLOs arrive as X_HELLO_REFUSED
+ * @KDBUS_X_TRACE_CONN_MASKS:	CONN_INFO answers start with the target's
+ *				ATTACH_FLAGS_SEND and ATTACH_FLAGS_RECV items
+ */
+enum kdbus_x_trace_flags {
+	KDBUS_X_TRACE_RECEIVERS		= 1ULL << 0,
+	KDBUS_X_TRACE_REFUSED		= 1ULL << 1,
+	KDBUS_X_TRACE_CONN_MASKS	= 1ULL << 2,
+	_KDBUS_X_TRACE_ALL		= (1ULL << 3) - 1,
+};
+
+/**
+ * struct kdbus_x_hello_refused - payload of KDBUS_ITEM_X_HELLO_REFUSED
+ * @flags:		HELLO flags of the refused call
+ * @attach_flags_send:	its (sanitized) send mask
+ * @attach_flags_req:	the mask the bus requires (extension, spec 15)
+ * @pid:		caller's thread group, in the monitor's PID namespace
+ * @uid:		caller's file uid, in the monitor's user namespace
+ * @gid:		caller's file gid, in the monitor's user namespace
+ * @comm:		caller's comm, NUL-padded
+ */
+struct kdbus_x_hello_refused {
+	__u64 flags;
+	__u64 attach_flags_send;
+	__u64 attach_flags_req;
+	__u64 pid;
+	__u64 uid;
+	__u64 gid;
+	char comm[16];
+} __attribute__((__aligned__(8)));
 
 /**
  * struct kdbus_item - chain of data blocks

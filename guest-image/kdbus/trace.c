@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kdbus - the trace extension for monitors (project extension, not
+ * upstream; NOTES.md "Trace extension").
+ *
+ * A monitor sees every message, but not what became of it: who received a
+ * broadcast, who was refused at HELLO, what a connection asked for. A
+ * monitor that passes KDBUS_ITEM_X_TRACE at HELLO is told:
+ *
+ *  - RECEIVERS: each copy of a signal (broadcast, unicast signal, kernel
+ *    broadcast notification) carries KDBUS_ITEM_X_RECEIVERS after its
+ *    metadata: the IDs of the connections the signal was queued on, in
+ *    delivery order. send.c builds the receivers' copies first and queues
+ *    them after the monitors' copies, so spec 12's order is kept.
+ *  - REFUSED: a HELLO refused with ECONNREFUSED (extension, spec 15)
+ *    arrives as a kernel message with an X_HELLO_REFUSED item.
+ *  - CONN_MASKS: CONN_INFO answers begin with the target's ATTACH_FLAGS_SEND
+ *    and ATTACH_FLAGS_RECV items.
+ *
+ * Without the item every byte and errno is that of the spec.
+ *
+ * Locking: the receivers fields of a staging object are set and cleared
+ * under bus->lock, around the monitors' copies.
+ */
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uidgid.h>
+
+#include "bus.h"
+#include "connection.h"
+#include "endpoint.h"
+#include "item.h"
+#include "message.h"
+#include "queue.h"
+#include "trace.h"
+#include "util.h"
+
+/**
+ * kdbus_trace_hello_flags() - validate the X_TRACE item of a HELLO
+ * @hello:	the command
+ * @item:	the X_TRACE item, or NULL
+ * @flags:	set to the requested trace flags
+ *
+ * Return: 0, or -EINVAL for a non-monitor or unknown bits.
+ */
+int kdbus_trace_hello_flags(const struct kdbus_cmd_hello *hello,
+			    const struct kdbus_item *item, u64 *flags)
+{
+	*flags = 0;
+	if (!item)
+		return 0;
+	if (!(hello->flags & KDBUS_HELLO_MONITOR))
+		return -EINVAL;
+	if (item->data64[0] & ~(u64)_KDBUS_X_TRACE_ALL)
+		return -EINVAL;
+	*flags = item->data64[0];
+	return 0;
+}
+
+/* one refusal report for @mon, in its namespaces */
+static struct kdbus_staging *
+kdbus_trace_refused_new(struct kdbus_bus *bus, struct kdbus_conn *mon,
+			struct file *file, const struct kdbus_cmd_hello *hello,
+			u64 send, const char *description)
+{
+	struct user_namespace *ns = mon->cred->user_ns;
+	size_t dlen = description ? strlen(description) + 1 : 0;
+	struct kdbus_x_hello_refused *r;
+	struct kdbus_staging *s;
+	struct kdbus_item *item;
+
+	s = kdbus_staging_new_kernel(bus, KDBUS_DST_ID_BROADCAST, 0,
+				     KDBUS_ITEM_X_HELLO_REFUSED,
+				     sizeof(*r) + (dlen ?
+				     KDBUS_ITEM_HEADER_SIZE + dlen : 0));
+	if (!s)
+		return NULL;
+	item = s->msg->items;
+	item->size = KDBUS_ITEM_HEADER_SIZE + sizeof(*r);
+	r = (struct kdbus_x_hello_refused *)item->data;
+	r->flags = hello->flags;
+	r->attach_flags_send = send;
+	r->attach_flags_req = bus->attach_flags_req;
+	r->pid = task_tgid_nr_ns(current, ns_of_pid(mon->pid));
+	r->uid = from_kuid_munged(ns, file->f_cred->uid);
+	r->gid = from_kgid_munged(ns, file->f_cred->gid);
+	get_task_comm(r->comm, current);
+	if (dlen) {
+		item = KDBUS_ITEM_NEXT(item);
+		item->size = KDBUS_ITEM_HEADER_SIZE + dlen;
+		item->type = KDBUS_ITEM_CONN_DESCRIPTION;
+		memcpy(item->str, description, dlen);
+	}
+	return s;
+}
+
+/**
+ * kdbus_trace_hello_refused() - tell trace monitors about a refused HELLO
+ * @ep:		endpoint the HELLO was called on
+ * @file:	the caller's handle
+ * @hello:	the command
+ * @send:	its sanitized send mask
+ * @description: its CONN_DESCRIPTION, or NULL
+ *
+ * Queued on every monitor of the bus that asked for REFUSED; a monitor
+ * whose queue is full counts it as dropped, like any other message.
+ */
+void kdbus_trace_hello_refused(struct kdbus_ep *ep, struct file *file,
+			       const struct kdbus_cmd_hello *hello, u64 send,
+			       const char *description)
+{
+	struct kdbus_bus *bus = ep->bus;
+	struct kdbus_queue_entry *e;
+	struct kdbus_staging *s;
+	struct kdbus_conn *mon;
+
+	mutex_lock(&bus->lock);
+	list_for_each_entry(mon, &bus->monitors_list, bus_entry) {
+		if (!(mon->trace_flags & KDBUS_X_TRACE_REFUSED) ||
+		    !kdbus_conn_active(mon))
+			continue;
+		s = kdbus_trace_refused_new(bus, mon, file, hello, send,
+					    description);
+		e = s ? kdbus_queue_entry_new(mon, s, s->user) :
+			ERR_PTR(-ENOMEM);
+		if (IS_ERR(e))
+			kdbus_conn_lost_message(mon);
+		else
+			kdbus_queue_entry_enqueue(e, NULL);
+		kdbus_staging_free(s);
+	}
+	mutex_unlock(&bus->lock);
+}
+
+static bool kdbus_trace_wanted(struct kdbus_bus *bus, u64 flag)
+{
+	struct kdbus_conn *mon;
+
+	list_for_each_entry(mon, &bus->monitors_list, bus_entry)
+		if (mon->trace_flags & flag)
+			return true;
+	return false;
+}
+
+/**
+ * kdbus_trace_receivers_set() - record a signal's receivers (bus->lock held)
+ * @s:		the signal
+ * @pending:	its receivers' entries, built but not queued yet
+ *
+ * Without memory the monitors' copies go without the item.
+ */
+void kdbus_trace_receivers_set(struct kdbus_staging *s,
+			       struct list_head *pending)
+{
+	struct kdbus_queue_entry *e;
+	unsigned int n = 0;
+
+	if (!kdbus_trace_wanted(s->bus, KDBUS_X_TRACE_RECEIVERS))
+		return;
+	list_for_each_entry(e, pending, entry)
+		n++;
+	s->rcv_ids = kmalloc_array(max(n, 1U), sizeof(u64), GFP_KERNEL);
+	if (!s->rcv_ids)
+		return;
+	n = 0;
+	list_for_each_entry(e, pending, entry)
+		s->rcv_ids[n++] = e->conn->id;
+	s->n_rcv = n;
+}
+
+/**
+ * kdbus_trace_receivers_clear() - forget the receivers once the monitors'
+ *				   copies are built
+ * @s:		the signal
+ */
+void kdbus_trace_receivers_clear(struct kdbus_staging *s)
+{
+	kfree(s->rcv_ids);
+	s->rcv_ids = NULL;
+	s->n_rcv = 0;
+}
+
+/**
+ * kdbus_trace_emit() - the X_RECEIVERS item of a monitor's copy
+ * @s:		staged message
+ * @dst:	receiver of the copy
+ * @buf:	where to write it, or NULL to measure
+ *
+ * Return: item size (a multiple of 8), 0 if @dst gets none.
+ */
+size_t kdbus_trace_emit(const struct kdbus_staging *s,
+			const struct kdbus_conn *dst, u8 *buf)
+{
+	struct kdbus_item *item = (struct kdbus_item *)buf;
+	size_t size;
+
+	if (!s->rcv_ids || !kdbus_conn_is_monitor(dst) ||
+	    !(dst->trace_flags & KDBUS_X_TRACE_RECEIVERS))
+		return 0;
+	size = KDBUS_ITEM_HEADER_SIZE + s->n_rcv * sizeof(u64);
+	if (item) {
+		item->size = size;
+		item->type = KDBUS_ITEM_X_RECEIVERS;
+		memcpy(item->data64, s->rcv_ids, s->n_rcv * sizeof(u64));
+	}
+	return size;
+}
+
+/**
+ * kdbus_trace_info_prefix() - bytes CONN_INFO puts before the metadata
+ * @conn:	the caller
+ *
+ * Return: room for two u64 items if @conn asked for CONN_MASKS, else 0.
+ */
+size_t kdbus_trace_info_prefix(const struct kdbus_conn *conn)
+{
+	if (!(conn->trace_flags & KDBUS_X_TRACE_CONN_MASKS))
+		return 0;
+	return 2 * KDBUS_ITEM_SIZE(sizeof(u64));
+}
+
+/**
+ * kdbus_trace_info_masks() - write the target's masks into the prefix
+ * @info:	CONN_INFO record built with kdbus_trace_info_prefix() bytes
+ * @target:	the connection described
+ */
+void kdbus_trace_info_masks(struct kdbus_info *info,
+			    const struct kdbus_conn *target)
+{
+	struct kdbus_item *item = info->items;
+
+	item->size = KDBUS_ITEM_SIZE(sizeof(u64));
+	item->type = KDBUS_ITEM_ATTACH_FLAGS_SEND;
+	item->data64[0] = target->attach_flags_send;
+	item = KDBUS_ITEM_NEXT(item);
+	item->size = KDBUS_ITEM_SIZE(sizeof(u64));
+	item->type = KDBUS_ITEM_ATTACH_FLAGS_RECV;
+	item->data64[0] = target->attach_flags_recv;
+}
