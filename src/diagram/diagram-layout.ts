@@ -248,27 +248,50 @@ export class DiagramLayout {
   }
 
   /**
-   * Where a broadcast on `row` goes, as far as the trace can tell: a kdbus
-   * monitor does not see who received a broadcast, so this is every
+   * Where a broadcast on `row` goes. When the trace says (the project's
+   * kernel extension gives each signal an X_RECEIVERS item), exactly the
+   * connections the kernel queued it on, in delivery order. Old traces do
+   * not say, and a plain kdbus monitor cannot see it: then this is every
    * connection alive on the bus then except the sender, monitors, and the
    * subject of an ID_ADD/ID_REMOVE — what a broadcast reaches when every
-   * connection matches it. Restricted to connections with a column.
+   * connection matches it (BROADCAST_NOTE). Either way restricted to
+   * connections with a column on that row. A refused HELLO goes to nobody.
    */
   fanOut(row: number): Lifeline[] {
     const e = this.entry(row);
-    if (e?.kind !== 'message' || !e.broadcast) return [];
+    if (e?.kind !== 'message' || !e.broadcast || e.notification === 'HELLO_REFUSED') return [];
     const g = this.groupOfBus.get(e.bus);
     const group = g === undefined ? undefined : this.groups[g];
     if (!group) return [];
-    const skip = e.notification === 'ID_ADD' || e.notification === 'ID_REMOVE' ? e.subject?.id : undefined;
-    const out: Lifeline[] = [];
+    const alive: Lifeline[] = [];
     for (let s = 1; s < group.slots.length; s++) {
       const l = this.occupant(group.index, s, row);
-      if (!l || l.kind === 'monitor' || l.kind === 'kernel') continue;
-      if (l.id === e.sender || l.id === skip) continue;
-      out.push(l);
+      if (l && l.kind !== 'kernel') alive.push(l);
     }
-    return out;
+    if (e.receivers !== null) {
+      const byId = new Map(alive.map((l) => [l.id, l]));
+      // A receiver without a column (filtered away, or never introduced) is skipped.
+      return e.receivers.map((id) => byId.get(id)).filter((l): l is Lifeline => l !== undefined);
+    }
+    const skip = e.notification === 'ID_ADD' || e.notification === 'ID_REMOVE' ? e.subject?.id : undefined;
+    return alive.filter((l) => l.kind !== 'monitor' && l.id !== e.sender && l.id !== skip);
+  }
+
+  /** Whether the fan-out of the broadcast on `row` is what the kernel reported (false: the approximation). */
+  exactFanOut(row: number): boolean {
+    const e = this.entry(row);
+    return e?.kind === 'message' && e.broadcast && e.receivers !== null;
+  }
+
+  /**
+   * Whether the unicast signal on `row` was dropped: the trace says who got
+   * it (X_RECEIVERS) and its destination is not among them (no match rule
+   * of the destination matched it, or policy hid the sender). False when
+   * the trace does not say.
+   */
+  dropped(row: number): boolean {
+    const e = this.entry(row);
+    return e?.kind === 'message' && e.messageKind === 'unicast-signal' && e.receivers !== null && (e.destination === null || !e.receivers.includes(e.destination));
   }
 
   /** Bus group of `bus`, if it has one. */

@@ -7,8 +7,13 @@
  * agent start, snapshots). Shapes are in diagram coordinates (row r's top
  * is r × rowHeight).
  *
+ * A refused HELLO (project kernel extension) is a mark on the kernel's
+ * lifeline with its text beside it: no connection exists to draw it to. A
+ * unicast signal the trace says its destination did not take is dashed and
+ * ends in a cross (`kd-dropped`).
+ *
  * Classes: `kd-<kind>` says what it is (call, call1 = a call that wants no
- * reply, return, error, signal, usignal, note), `kd-line` / `kd-head` /
+ * reply, return, error, signal, usignal, note, refused), `kd-line` / `kd-head` /
  * `kd-ohead` (open head) / `kd-src` / `kd-label` / `kd-time` what part.
  */
 import type { MessageEntry } from '../model/message-log.js';
@@ -17,7 +22,7 @@ import { ARROW_Y, type ColumnMap, type DiagramMetrics, LABEL_Y, MID_Y, columnCen
 import { bandLabel, entryTimeNs, fitText, formatOffset, messageLabel } from './row-text.js';
 import { type Shape, dropHead, head, n, openHead } from './shapes.js';
 
-export type RowKind = 'call' | 'call1' | 'return' | 'error' | 'signal' | 'usignal' | 'note';
+export type RowKind = 'call' | 'call1' | 'return' | 'error' | 'signal' | 'usignal' | 'note' | 'refused';
 
 export function rowKind(m: MessageEntry): RowKind {
   switch (m.messageKind) {
@@ -32,7 +37,7 @@ export function rowKind(m: MessageEntry): RowKind {
     case 'unicast-signal':
       return 'usignal';
     case 'notification':
-      return 'note';
+      return m.notification === 'HELLO_REFUSED' ? 'refused' : 'note';
   }
 }
 
@@ -79,6 +84,15 @@ export function rowShapes(layout: DiagramLayout, row: number, d: RowDrawing, pen
   const label = messageLabel(e);
   const k = `kd-${kind}`;
 
+  if (kind === 'refused') {
+    // Nobody to draw it to: a cross on the kernel's lifeline, the refusal written beside it.
+    const r = 4;
+    out.push({ t: 'path', d: `M${n(x1 - r)} ${n(ly - r)}L${n(x1 + r)} ${n(ly + r)}M${n(x1 - r)} ${n(ly + r)}L${n(x1 + r)} ${n(ly - r)}`, c: `kd-line kd-cross ${k}` });
+    const room = Math.max(d.width - x1 - 20, m.columnWidth);
+    out.push({ t: 'text', x: x1 + 10, y: top + LABEL_Y + 4, s: fitText(label, room), c: `kd-label ${k}` });
+    return out;
+  }
+
   if (e.broadcast) {
     const xs = layout
       .fanOut(row)
@@ -116,8 +130,15 @@ export function rowShapes(layout: DiagramLayout, row: number, d: RowDrawing, pen
     x2 = x1 + m.columnWidth * 0.55;
   }
   const dir = x2 > x1 ? 1 : -1;
-  out.push({ t: 'line', x1, y1: ly, x2: x2 - dir * 2, y2: ly, c: `kd-line ${k}` });
-  out.push(headFor(kind, x2 - dir, ly, dir, k));
+  if (layout.dropped(row)) {
+    // The destination did not take it: a dashed line ending in a cross short of its lifeline.
+    const xe = x2 - dir * 8;
+    out.push({ t: 'line', x1, y1: ly, x2: xe, y2: ly, c: `kd-line kd-dropped ${k}` });
+    out.push({ t: 'path', d: `M${n(xe - 4)} ${n(ly - 4)}L${n(xe + 4)} ${n(ly + 4)}M${n(xe - 4)} ${n(ly + 4)}L${n(xe + 4)} ${n(ly - 4)}`, c: `kd-line kd-cross ${k}` });
+  } else {
+    out.push({ t: 'line', x1, y1: ly, x2: x2 - dir * 2, y2: ly, c: `kd-line ${k}` });
+    out.push(headFor(kind, x2 - dir, ly, dir, k));
+  }
   if (kind === 'usignal') out.push({ t: 'circle', cx: x1, cy: ly, r: 3, c: `kd-src ${k}` });
   if (unknown) out.push({ t: 'text', x: x2 + 4, y: ly + 4, s: '?', c: `kd-label kd-unknown ${k}` });
   if (pending) out.push({ t: 'circle', cx: x1, cy: ly, r: 4, c: 'kd-pending' });

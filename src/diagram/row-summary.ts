@@ -10,7 +10,7 @@ export interface RowSummary {
   kind: RowKind | 'band';
   title: string;
   lines: [label: string, value: string][];
-  /** A caveat to show under the lines (the broadcast approximation), or null. */
+  /** A caveat to show under the lines (the broadcast approximation of an old trace), or null. */
   note: string | null;
 }
 
@@ -22,11 +22,20 @@ const KIND_WORDS: Record<RowKind, string> = {
   signal: 'signal (broadcast)',
   usignal: 'signal (unicast)',
   note: 'kernel notification',
+  refused: 'HELLO refused',
 };
 
-/** The approximation every broadcast's fan-out makes, in words (also for a legend). */
+/**
+ * The approximation a broadcast's fan-out makes when the trace does not say
+ * who received it (a trace recorded before the playground's kernel
+ * extension), in words (also for a legend).
+ */
 export const BROADCAST_NOTE =
-  'A monitor does not see who received a broadcast: the fan-out shows every connection alive on the bus then, except the sender and monitors — what a broadcast reaches when all of them match it.';
+  'This trace does not say who received this broadcast (recorded before the playground kernel reported receivers): the fan-out shows every connection alive on the bus then, except the sender and monitors — what a broadcast reaches when all of them match it.';
+
+/** What the legend says about fan-outs: exact from the kernel extension, approximate in old traces. */
+export const FANOUT_LEGEND =
+  "A plain kdbus monitor does not see who received a broadcast; the playground's kernel tells its monitor (an extension), so a fan-out reaches exactly the connections that took the signal. Traces recorded before that are approximate: see the row's caveat. A dashed unicast signal ending in × was not taken by its destination.";
 
 function who(id: number, names: readonly string[]): string {
   return names.length ? `${uniqueName(id)} (${names.join(', ')})` : uniqueName(id);
@@ -46,12 +55,18 @@ function messageSummary(layout: DiagramLayout, row: number, e: MessageEntry, asO
   const lines: [string, string][] = [['time', when]];
   lines.push(['from', who(e.sender, e.senderNames)]);
   let note: string | null = null;
-  if (e.broadcast) {
+  if (kind === 'refused') {
+    lines.push(['to', 'nobody: no connection was made']);
+  } else if (e.broadcast && e.receivers !== null) {
+    const n = e.receivers.length;
+    lines.push(['to', n ? `broadcast · received by ${n} connection${n === 1 ? '' : 's'}: ${e.receivers.map(uniqueName).join(', ')}` : 'broadcast · received by no connection']);
+  } else if (e.broadcast) {
     const n = layout.fanOut(row).length;
     lines.push(['to', `broadcast · drawn to ${n} connection${n === 1 ? '' : 's'}`]);
     note = BROADCAST_NOTE;
   } else if (e.destination !== null) {
     lines.push(['to', who(e.destination, e.destinationNames)]);
+    if (layout.dropped(row)) lines.push(['received', 'no: the kernel did not queue it (no match rule of the destination matched, or policy hides the sender)']);
   } else {
     lines.push(['to', `${e.destinationName ?? '?'} (no owner known)`]);
   }
@@ -64,7 +79,14 @@ function messageSummary(layout: DiagramLayout, row: number, e: MessageEntry, asO
   } else if (e.dbusError) {
     lines.push(['D-Bus', `unreadable: ${e.dbusError}`]);
   }
-  if (e.notification) lines.push(['notification', notificationText(e)]);
+  if (e.refused) {
+    const r = e.refused;
+    lines.push(['process', `pid ${r.pid} · uid ${r.uid} · gid ${r.gid} · comm ${r.comm}`]);
+    if (r.description !== null) lines.push(['description', r.description]);
+    lines.push(['sends', r.sendMask.join(', ') || 'nothing']);
+    lines.push(['bus requires', r.requiredMask.join(', ') || 'nothing']);
+    lines.push(['missing', r.missing.join(', ') || 'nothing']);
+  } else if (e.notification) lines.push(['notification', notificationText(e)]);
   lines.push(['cookie', String(e.cookie) + (String(e.cookieReply) !== '0' ? ` · answers ${String(e.cookieReply)}` : '')]);
   const size = e.payload.vecSize + e.payload.memfdSize;
   if (size || e.payload.fds) lines.push(['payload', `${size} B${e.payload.memfdSize ? ' (memfd)' : ''}${e.payload.fds ? ` · ${e.payload.fds} fd` : ''}`]);
@@ -78,7 +100,7 @@ function messageSummary(layout: DiagramLayout, row: number, e: MessageEntry, asO
     const shown = layout.rowOfLog(e.replyTo) >= 0;
     lines.push(['call', `${e.latencyNs !== null ? `${formatDuration(e.latencyNs)} after it` : 'answered'}${shown ? ' · Enter jumps to it' : ' (filtered out)'}`]);
   }
-  const title = `${KIND_WORDS[kind]}${d?.member ? ` ${d.member}` : e.notification ? ` ${e.notification}` : ''}`;
+  const title = `${KIND_WORDS[kind]}${d?.member ? ` ${d.member}` : e.notification && kind !== 'refused' ? ` ${e.notification}` : ''}`;
   return { kind, title, lines, note };
 }
 

@@ -64,9 +64,19 @@ function notificationLabel(m: MessageEntry): string {
     case 'REPLY_TIMEOUT':
     case 'REPLY_DEAD':
       return m.latencyNs !== null ? `${m.notification} ${formatDuration(m.latencyNs)}` : m.notification;
+    case 'HELLO_REFUSED':
+      return refusalLabel(m);
     default:
       return 'notification';
   }
+}
+
+/** `HELLO refused: pid 123 (kdbus), uid 0 — missing PID_COMM, CMDLINE`. */
+export function refusalLabel(m: MessageEntry): string {
+  const r = m.refused;
+  if (!r) return 'HELLO refused';
+  const why = r.missing.length ? `missing ${r.missing.join(', ')}` : `requires ${r.requiredMask.join(', ') || 'nothing'}`;
+  return `HELLO refused: pid ${r.pid} (${r.comm}), uid ${r.uid} — ${why}`;
 }
 
 /** The text of a full-width row (an entry that is not a message). */

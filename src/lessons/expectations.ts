@@ -97,7 +97,9 @@ class TraceFacts {
         const names = [...m.senderNames, ...m.destinationNames, m.subject?.name ?? ''];
         return eq('bus', this.bus(e.bus)) && eq('kind', m.messageKind) && eq('member', m.dbus?.member ?? null)
           && eq('notification', m.notification) && (w.name === undefined || names.includes(w.name))
-          && eq('comm', itemStr(e.msg.items, 'PID_COMM')) && eq('exe', itemStr(e.msg.items, 'EXE')) && eq('uid', uid(e.msg.items))
+          // A refused HELLO (notification=HELLO_REFUSED) carries its caller's comm and uid in the refusal, not as metadata.
+          && eq('comm', itemStr(e.msg.items, 'PID_COMM') ?? m.refused?.comm) && eq('exe', itemStr(e.msg.items, 'EXE'))
+          && eq('uid', uid(e.msg.items) ?? (m.refused ? String(m.refused.uid) : null))
           && itemsMatch(e.msg.items, w.has, w.lacks);
       }
       case 'error':

@@ -74,7 +74,7 @@ export interface ConnectionRecord {
   comm: string | null;
   pid: number | null;
   uid: number | null;
-  /** Messages it sent, and unicast messages addressed to it. */
+  /** Messages it sent; unicast messages addressed to it, and signals the trace says it received (X_RECEIVERS). */
   sent: number;
   received: number;
 }
@@ -380,8 +380,9 @@ export class BusModel {
       from.sent++;
       from.lastEventIndex = index;
     }
-    if (entry.destination !== null) {
-      const to = this.records.get(connKey(e.bus, entry.destination));
+    // Exact receivers when the trace names them (the kernel extension's X_RECEIVERS), else the destination.
+    for (const id of entry.receivers ?? (entry.destination !== null ? [entry.destination] : [])) {
+      const to = this.records.get(connKey(e.bus, id));
       if (to) {
         to.received++;
         to.lastEventIndex = index;

@@ -5,17 +5,18 @@
  * passed), its D-Bus header. Pairing is done by the model afterwards.
  */
 import type { MessageEvent } from '../trace/events.js';
-import { KDBUS_DST_ID_BROADCAST } from '../trace/kdbus-names.js';
+import { ATTACH_FLAGS, KDBUS_DST_ID_BROADCAST, flagNames } from '../trace/kdbus-names.js';
 import { findItem } from '../trace/kdbus-items.js';
 import type { KdbusItem } from '../trace/kdbus-items.js';
 import { metadataOf } from '../trace/metadata.js';
 import { payloadSummary } from '../trace/payload.js';
-import { u64Equals, u64HasBit, u64ToNumber } from '../trace/u64.js';
+import { u64Equals, u64FromBigInt, u64HasBit, u64ToBigInt, u64ToNumber } from '../trace/u64.js';
 import { dbusHeaderSummary } from './dbus-summary.js';
-import type { MessageEntry, MessageKind, NotificationKind, NotificationSubject } from './message-log.js';
+import type { HelloRefusal, MessageEntry, MessageKind, NotificationKind, NotificationSubject } from './message-log.js';
 import type { EventIndex, World } from './world.js';
 
-const NOTIFICATIONS: ReadonlySet<string> = new Set<NotificationKind>([
+/** Item type names that make a kernel message a notification (X_HELLO_REFUSED: the project's extension). */
+const NOTIFICATIONS: ReadonlySet<string> = new Set<string>([
   'ID_ADD',
   'ID_REMOVE',
   'NAME_ADD',
@@ -23,14 +24,36 @@ const NOTIFICATIONS: ReadonlySet<string> = new Set<NotificationKind>([
   'NAME_CHANGE',
   'REPLY_TIMEOUT',
   'REPLY_DEAD',
+  'X_HELLO_REFUSED',
 ]);
 
 const EXPECT_REPLY = 0;
 const SIGNAL = 2;
 
-function notificationOf(items: readonly KdbusItem[]): { kind: NotificationKind; subject: NotificationSubject } | null {
+/** The refusal an X_HELLO_REFUSED item (and the CONN_DESCRIPTION after it) reports. */
+function refusalOf(items: readonly KdbusItem[]): HelloRefusal | null {
+  const it = findItem(items, 'X_HELLO_REFUSED');
+  if (!it) return null;
+  const r = it.hello_refused;
+  const missing = u64ToBigInt(r.attach_flags_req) & ~u64ToBigInt(r.attach_flags_send);
+  return {
+    pid: u64ToNumber(r.pid),
+    uid: u64ToNumber(r.uid),
+    gid: u64ToNumber(r.gid),
+    comm: r.comm,
+    description: findItem(items, 'CONN_DESCRIPTION')?.str ?? null,
+    helloFlags: r.flagNames,
+    sendMask: r.sendNames,
+    requiredMask: r.reqNames,
+    missing: flagNames(u64FromBigInt(missing), ATTACH_FLAGS),
+  };
+}
+
+function notificationOf(items: readonly KdbusItem[]): { kind: NotificationKind; subject: NotificationSubject | null } | null {
   for (const it of items) {
     if (!NOTIFICATIONS.has(it.typeName)) continue;
+    // A refused HELLO is about no connection (none was made): no subject, the refusal says the rest.
+    if (it.typeName === 'X_HELLO_REFUSED') return { kind: 'HELLO_REFUSED', subject: null };
     const subject: NotificationSubject = { id: null, name: null, oldOwner: null, newOwner: null };
     if (it.typeName === 'ID_ADD' || it.typeName === 'ID_REMOVE') subject.id = u64ToNumber(it.id_change.id);
     if (it.typeName === 'NAME_ADD' || it.typeName === 'NAME_REMOVE' || it.typeName === 'NAME_CHANGE') {
@@ -65,6 +88,8 @@ export function messageEntry(e: MessageEvent, index: number, eventIndex: EventIn
 
   const { summary: dbus, error: dbusError } = dbusHeaderSummary(msg);
   const note = sender === 0 && msg.payload_type === 0 ? notificationOf(msg.items) : null;
+  const refused = note?.kind === 'HELLO_REFUSED' ? refusalOf(msg.items) : null;
+  const receiversItem = findItem(msg.items, 'X_RECEIVERS');
   const expectReply = u64HasBit(msg.flags, EXPECT_REPLY);
   let messageKind: MessageKind;
   if (note) messageKind = 'notification';
@@ -83,12 +108,14 @@ export function messageEntry(e: MessageEvent, index: number, eventIndex: EventIn
     messageKind,
     notification: note?.kind ?? null,
     subject: note?.subject ?? null,
+    refused,
     sender,
     senderNames,
     destination,
     destinationName,
     destinationNames,
     broadcast,
+    receivers: receiversItem ? receiversItem.ids.map(u64ToNumber) : null,
     cookie: msg.cookie,
     cookieReply: msg.cookie_reply,
     expectReply,

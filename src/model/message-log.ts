@@ -20,7 +20,20 @@ import type { EventIndex } from './world.js';
 
 export type MessageKind = 'method-call' | 'method-return' | 'error' | 'signal' | 'unicast-signal' | 'notification';
 
-export type NotificationKind = 'ID_ADD' | 'ID_REMOVE' | 'NAME_ADD' | 'NAME_REMOVE' | 'NAME_CHANGE' | 'REPLY_TIMEOUT' | 'REPLY_DEAD';
+/**
+ * The kernel's notifications, plus HELLO_REFUSED: the project's kernel
+ * extension tells a tracing monitor about a HELLO refused for missing
+ * metadata (X_HELLO_REFUSED item in a kernel broadcast).
+ */
+export type NotificationKind =
+  | 'ID_ADD'
+  | 'ID_REMOVE'
+  | 'NAME_ADD'
+  | 'NAME_REMOVE'
+  | 'NAME_CHANGE'
+  | 'REPLY_TIMEOUT'
+  | 'REPLY_DEAD'
+  | 'HELLO_REFUSED';
 
 /** How a call ended: answered, answered with an error, or the kernel's REPLY_TIMEOUT / REPLY_DEAD. */
 export type CallOutcome = 'reply' | 'error' | 'timeout' | 'dead';
@@ -46,12 +59,35 @@ export interface NotificationSubject {
   newOwner: number | null;
 }
 
+/**
+ * A HELLO the bus refused (ECONNREFUSED: it would not send the metadata the
+ * bus requires). No connection ever existed for it. pid, uid and gid are the
+ * kernel's view of the caller; comm and description are what the caller
+ * said about itself.
+ */
+export interface HelloRefusal {
+  pid: number;
+  uid: number;
+  gid: number;
+  comm: string;
+  /** The CONN_DESCRIPTION it gave at HELLO, if any. */
+  description: string | null;
+  /** HELLO flags of the refused call, by name. */
+  helloFlags: string[];
+  /** Attach flags it offered to send / the bus requires / required but not offered, by name. */
+  sendMask: string[];
+  requiredMask: string[];
+  missing: string[];
+}
+
 export interface MessageEntry extends EntryBase {
   kind: 'message';
   bus: number;
   messageKind: MessageKind;
   notification: NotificationKind | null;
   subject: NotificationSubject | null;
+  /** For HELLO_REFUSED: who was refused and why. */
+  refused: HelloRefusal | null;
   /** src_id: the sending connection, 0 for the kernel. */
   sender: number;
   /** The sender's well-known names when it sent (its OWNED_NAME metadata, else the name table). */
@@ -63,6 +99,14 @@ export interface MessageEntry extends EntryBase {
   /** The destination connection's names at the time (with `destinationName`). */
   destinationNames: string[];
   broadcast: boolean;
+  /**
+   * For a signal (broadcast, unicast, kernel broadcast): the connections the
+   * kernel queued it on, in delivery order, from the X_RECEIVERS item of the
+   * project's kernel extension. null when the trace does not say (a trace
+   * recorded before the extension, or a message that is not a signal: a
+   * call or an answer goes to its destination).
+   */
+  receivers: number[] | null;
   cookie: U64;
   /** Cookie of the call this answers (0: none). */
   cookieReply: U64;

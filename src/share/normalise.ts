@@ -10,10 +10,12 @@
  * - `seq` → the event's position (1-based), `time` → position − 1;
  * - domain refs, bus refs, snapshot tokens (0, the agent's own, is kept);
  * - connection ids, wherever they occur (events, kdbus_info.id, src_id,
- *   dst_id, ID / DST_ID items, ID_ADD / ID_REMOVE, NAME_* old and new ids);
+ *   dst_id, ID / DST_ID items, ID_ADD / ID_REMOVE, NAME_* old and new ids,
+ *   the X_RECEIVERS of the playground's kernel extension);
  * - cookies and cookie_reply (one numbering: a reply names its call);
  * - message deadlines (timeout_ns is an absolute CLOCK_MONOTONIC time);
- * - pids, tids and ppids (one numbering), the agent's pid;
+ * - pids, tids and ppids (one numbering), the agent's pid, the pid of a
+ *   refused HELLO (X_HELLO_REFUSED);
  * - TIMESTAMP items: seqnum, monotonic_ns, realtime_ns (each its own);
  * - bus id128s (→ "00000000-0000-0000-0000-00000000000N") and the id of
  *   the bus creator's info.
@@ -107,6 +109,12 @@ class Normaliser {
         case 'ID_ADD':
         case 'ID_REMOVE':
           it.id_change.id = this.conn.of(it.id_change.id);
+          break;
+        case 'X_RECEIVERS':
+          it.ids = it.ids.map((id) => this.conn.of(id));
+          break;
+        case 'X_HELLO_REFUSED':
+          it.hello_refused.pid = this.pid.of(it.hello_refused.pid);
           break;
         case 'PAYLOAD_OFF':
           it.vec.offset = 0;

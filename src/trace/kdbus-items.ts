@@ -21,6 +21,7 @@ import {
   NAME_FLAGS,
   POLICY_ACCESS_LEVELS,
   POLICY_ACCESS_TYPES,
+  X_TRACE_FLAGS,
   flagNames,
   itemTypeName,
 } from './kdbus-names.js';
@@ -80,6 +81,28 @@ export interface KdbusName {
   flags: U64;
   flagNames: string[];
   name: string;
+}
+
+/**
+ * `struct kdbus_x_hello_refused` (project extension): a HELLO the bus refused
+ * with ECONNREFUSED because the client would not send the metadata the bus
+ * requires. pid/uid/gid are the kernel's view of the caller (in the
+ * monitor's namespaces); `comm` is the caller's own process name.
+ */
+export interface KdbusHelloRefused {
+  /** HELLO flags of the refused call. */
+  flags: U64;
+  flagNames: string[];
+  /** The send mask it offered (sanitized by the kernel). */
+  attach_flags_send: U64;
+  sendNames: string[];
+  /** The mask the bus requires. */
+  attach_flags_req: U64;
+  reqNames: string[];
+  pid: U64;
+  uid: U64;
+  gid: U64;
+  comm: string;
 }
 
 /** The agent's PAYLOAD_INLINE field: the first bytes of one payload part. */
@@ -149,6 +172,9 @@ export type KdbusItem =
   | (ItemHeader & { typeName: 'ID_ADD' | 'ID_REMOVE'; id_change: KdbusIdChange })
   | (ItemHeader & { typeName: 'REPLY_TIMEOUT' | 'REPLY_DEAD' })
   | (ItemHeader & { typeName: 'PAYLOAD_INLINE'; payload: InlinePayload })
+  | (ItemHeader & { typeName: 'X_TRACE'; flags: U64; flagNames: string[] })
+  | (ItemHeader & { typeName: 'X_RECEIVERS'; ids: U64[] })
+  | (ItemHeader & { typeName: 'X_HELLO_REFUSED'; hello_refused: KdbusHelloRefused })
   | RawItem;
 
 /** An item kept undecoded: a type kdbus.h does not define, or a payload of the wrong size. */
@@ -276,6 +302,10 @@ const SIZE_RULES: Partial<Record<string, SizeRule>> = {
   REPLY_TIMEOUT: { exact: 0 },
   REPLY_DEAD: { exact: 0 },
   PAYLOAD_INLINE: { min: 16 },
+  X_TRACE: { exact: 8 },
+  // Possibly empty: a signal nobody took still carries the item (size 16).
+  X_RECEIVERS: { min: 0, step: 8 },
+  X_HELLO_REFUSED: { exact: 64 },
 };
 
 function sizeError(name: string, len: number): string | null {
@@ -433,6 +463,33 @@ function decodeItem(data: Uint8Array, type: U64, size: number, opts: ItemOptions
     case 'REPLY_TIMEOUT':
     case 'REPLY_DEAD':
       return { type, size, typeName: name };
+    case 'X_TRACE': {
+      const flags = readU64(v, 0);
+      return { type, size, typeName: name, flags, flagNames: flagNames(flags, X_TRACE_FLAGS) };
+    }
+    case 'X_RECEIVERS':
+      return { type, size, typeName: name, ids: u64s(v, data.length / 8) };
+    case 'X_HELLO_REFUSED': {
+      const [flags, send, req, pid, uid, gid] = u64s(v, 6) as [U64, U64, U64, U64, U64, U64];
+      return {
+        type,
+        size,
+        typeName: name,
+        hello_refused: {
+          flags,
+          flagNames: flagNames(flags, HELLO_FLAGS),
+          attach_flags_send: send,
+          sendNames: flagNames(send, ATTACH_FLAGS),
+          attach_flags_req: req,
+          reqNames: flagNames(req, ATTACH_FLAGS),
+          pid,
+          uid,
+          gid,
+          // comm[16], NUL-padded (TASK_COMM_LEN); all 16 bytes when it has no NUL.
+          comm: decodeCString(data.subarray(48, 64)),
+        },
+      };
+    }
     case 'PAYLOAD_INLINE': {
       const full = readU64(v, 0);
       const source = readU64(v, 8);

@@ -47,6 +47,11 @@ export const KDBUS_ITEM = {
   ID_REMOVE: 0x8004,
   REPLY_TIMEOUT: 0x8005,
   REPLY_DEAD: 0x8006,
+  // Project extension (kdbus.h "Project extension", guest-image/kdbus/trace.c): what a
+  // monitor that asked with X_TRACE at HELLO is told beyond upstream kdbus.
+  X_TRACE: 0xa000,
+  X_RECEIVERS: 0xa001,
+  X_HELLO_REFUSED: 0xa002,
 } as const;
 
 export type KdbusItemName = keyof typeof KDBUS_ITEM;
@@ -113,6 +118,8 @@ export const ATTACH_FLAGS: FlagSet = {
   12: 'AUDIT',
   13: 'CONN_DESCRIPTION',
 };
+/** `enum kdbus_x_trace_flags` (project extension): what a monitor asks to be told at HELLO. */
+export const X_TRACE_FLAGS: FlagSet = { 0: 'RECEIVERS', 1: 'REFUSED', 2: 'CONN_MASKS' };
 /** `enum kdbus_list_flags`. */
 export const LIST_FLAGS: FlagSet = { 0: 'UNIQUE', 1: 'NAMES', 2: 'ACTIVATORS', 3: 'QUEUED' };
 /** `enum kdbus_send_flags`. */

@@ -112,6 +112,22 @@ const ITEM_SHAPES: Readonly<Record<string, Shape>> = {
   PAYLOAD_INLINE: {
     payload: obj({ size: u64, source: u64, sourceName: nullable(oneOf(['vec', 'memfd'])), data: b64, truncated: bool }),
   },
+  X_TRACE: { flags: u64, flagNames: strings },
+  X_RECEIVERS: { ids: arr(u64) },
+  X_HELLO_REFUSED: {
+    hello_refused: obj({
+      flags: u64,
+      flagNames: strings,
+      attach_flags_send: u64,
+      sendNames: strings,
+      attach_flags_req: u64,
+      reqNames: strings,
+      pid: u64,
+      uid: u64,
+      gid: u64,
+      comm: str,
+    }),
+  },
   UNKNOWN: { data: b64, error: str },
   INVALID: { data: b64, error: str },
 };

@@ -49,7 +49,11 @@ export interface ConnectionRow {
   roles: ConnectionRole[];
   /** HELLO flags by name (ACCEPT_FD, ACTIVATOR, …). */
   flagNames: string[];
-  /** Attach flags the connection sends / wants to receive, when its info carries them. */
+  /**
+   * Attach flags the connection sends / wants to receive, when its info
+   * carries them (the playground kernel puts ATTACH_FLAGS_SEND/RECV first in
+   * the CONN_INFO its agent asks for; older traces lack them: null).
+   */
   attachSend: string[] | null;
   attachRecv: string[] | null;
   /** The metadata kinds its CONN_INFO carried: what the bus tells others about it. */
@@ -99,6 +103,23 @@ export function connectionRow(c: ConnectionState): ConnectionRow {
     metadataItems: METADATA_ITEMS.filter((n) => present.has(n)),
     fromSnapshot: c.fromSnapshot,
     addedAt: c.addedAt,
+  };
+}
+
+const maskWords = (names: readonly string[]): string => (names.length ? names.join(' ').toLowerCase() : 'nothing');
+
+/**
+ * The row's metadata masks in words: `sends … · wants …` from its attach
+ * flags; for a trace without them, the metadata kinds its info carried.
+ */
+export function metadataMasksText(r: ConnectionRow): { send: string; recv: string | null; exact: boolean } {
+  if (r.attachSend === null && r.attachRecv === null) {
+    return { send: r.metadataItems.length ? r.metadataItems.join(' ').toLowerCase() : 'no metadata', recv: null, exact: false };
+  }
+  return {
+    send: r.attachSend === null ? '?' : maskWords(r.attachSend),
+    recv: r.attachRecv === null ? '?' : maskWords(r.attachRecv),
+    exact: true,
   };
 }
 

@@ -75,6 +75,16 @@ export interface InspectorView {
   items: InspectorItem[];
   metadata: InspectorMetadata[];
   payload: InspectorPayload | null;
+  /**
+   * For a signal (broadcast, unicast, kernel broadcast): who received it.
+   * `exact`: the kernel said (X_RECEIVERS, the playground's extension), and
+   * `list` names each receiver with its well-known names at the time; else
+   * the trace does not say (recorded before the extension) and `list` is empty.
+   * null for calls and answers (they go to their destination).
+   */
+  receivers: { exact: boolean; list: string[] } | null;
+  /** For a refused HELLO: who was refused and why, with how far each part can be trusted. */
+  refused: { fields: InspectorField[]; trust: string } | null;
   /** For a call or an answer: its other end, as known at the cursor. */
   pairing: string | null;
   /** The message lies after the timeline cursor (the views show the past). */
@@ -208,6 +218,14 @@ export function itemSummary(it: KdbusItem): string {
       return 'the callee went away without answering';
     case 'NEGOTIATE':
       return it.types.join(', ');
+    case 'X_TRACE':
+      return flagsText(it.flagNames, it.flags);
+    case 'X_RECEIVERS':
+      return it.ids.length ? `queued on ${it.ids.map((id) => uniqueName(u64ToNumber(id))).join(', ')}` : 'queued on no connection';
+    case 'X_HELLO_REFUSED': {
+      const r = it.hello_refused;
+      return `pid ${r.pid} (${JSON.stringify(r.comm)}) uid ${r.uid} gid ${r.gid} · sends ${r.sendNames.join(' | ') || 'nothing'} · bus requires ${r.reqNames.join(' | ') || 'nothing'}`;
+    }
     case 'UNKNOWN':
     case 'INVALID':
       return `${it.error} (${Math.floor((it.data.length * 3) / 4)} bytes kept)`;
@@ -320,6 +338,38 @@ function pairingOf(model: BusModel, e: MessageEntry, asOf: number): string | nul
   return null;
 }
 
+/** Why a refused HELLO's details can (and cannot) be trusted. */
+export const REFUSED_TRUST =
+  "pid, uid and gid are the kernel's own view of the process that called HELLO: it cannot choose them. comm is the name the process gave itself (prctl PR_SET_NAME, /proc/self/comm), so it can lie, and so can the description.";
+
+function receiversOf(model: BusModel, e: MessageEntry): InspectorView['receivers'] {
+  const signal = e.messageKind === 'signal' || e.messageKind === 'unicast-signal' || (e.messageKind === 'notification' && e.broadcast);
+  if (!signal || e.notification === 'HELLO_REFUSED') return null;
+  if (e.receivers === null) return { exact: false, list: [] };
+  const conns = model.snapshotAt(e.eventIndex).world.buses.get(e.bus)?.connections;
+  return { exact: true, list: e.receivers.map((id) => participantLabel(id, conns?.get(id)?.names.primary ?? [])) };
+}
+
+function refusedOf(e: MessageEntry): InspectorView['refused'] {
+  const r = e.refused;
+  if (!r) return null;
+  const words = (names: readonly string[]) => names.join(' | ') || 'nothing';
+  const fields: InspectorField[] = [
+    { label: 'pid', value: String(r.pid) },
+    { label: 'uid', value: String(r.uid) },
+    { label: 'gid', value: String(r.gid) },
+    { label: 'comm', value: r.comm },
+  ];
+  if (r.description !== null) fields.push({ label: 'description', value: r.description });
+  fields.push(
+    { label: 'HELLO flags', value: words(r.helloFlags) },
+    { label: 'offered to send', value: words(r.sendMask) },
+    { label: 'bus requires', value: words(r.requiredMask) },
+    { label: 'missing', value: words(r.missing) },
+  );
+  return { fields, trust: REFUSED_TRUST };
+}
+
 /**
  * The inspector's view of `entry` as of event `asOf` (null: live). Decoding
  * the body is done here, on demand (the model caches it).
@@ -345,7 +395,7 @@ export function inspectMessage(model: BusModel, entry: MessageEntry, asOf: numbe
     kind: entry.messageKind,
     title: messageTitle(entry),
     from: participantLabel(entry.sender, entry.senderNames),
-    to: entry.broadcast ? 'broadcast' : participantLabel(entry.destination, entry.destinationNames),
+    to: entry.refused ? 'nobody (no connection was made)' : entry.broadcast ? 'broadcast' : participantLabel(entry.destination, entry.destinationNames),
     time: formatGuestTime(entry.time),
     header: header(entry),
     dbus: dbusFields(entry),
@@ -354,6 +404,8 @@ export function inspectMessage(model: BusModel, entry: MessageEntry, asOf: numbe
     items,
     metadata,
     payload: payloadOf(entry),
+    receivers: receiversOf(model, entry),
+    refused: refusedOf(entry),
     pairing: pairingOf(model, entry, cursor),
     afterCursor: entry.eventIndex > cursor,
   };

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/** What each shape and colour means, drawn with the diagram's own classes, and the broadcast caveat. */
-import { BROADCAST_NOTE } from '../../src/diagram/row-summary.js';
+/** What each shape and colour means, drawn with the diagram's own classes, and how far a fan-out is exact. */
+import { FANOUT_LEGEND } from '../../src/diagram/row-summary.js';
 import { LEGEND_ITEMS } from './legend-items.js';
 import { shapeElements } from './ShapeView.js';
 
@@ -18,7 +18,7 @@ export function DiagramLegend({ onClose }: { onClose(): void }) {
         ))}
       </ul>
       <p>A lifeline starts with a cap (⊤) and its name when its connection appears and ends with × when it goes; its column is then reused. Dashed lifelines: monitors; dotted: connections the trace never introduced.</p>
-      <p>{BROADCAST_NOTE}</p>
+      <p data-testid="legend-fanout">{FANOUT_LEGEND}</p>
       <p>Click a row to inspect it; click an arc or press Enter to jump between a call and its answer.</p>
     </div>
   );

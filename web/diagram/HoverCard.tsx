@@ -11,6 +11,7 @@ const KIND_COLOUR: Record<RowSummary['kind'], keyof Palette> = {
   signal: 'signal',
   usignal: 'usignal',
   note: 'note',
+  refused: 'refused',
   band: 'muted',
 };
 

@@ -22,6 +22,8 @@ export interface Palette {
   signal: string;
   usignal: string;
   note: string;
+  /** A HELLO the bus refused (project kernel extension). */
+  refused: string;
   select: string;
   hover: string;
 }
@@ -41,6 +43,7 @@ export const PALETTES: Readonly<Record<DiagramTheme, Palette>> = {
     signal: '#ffb454',
     usignal: '#d2a6ff',
     note: '#95e6cb',
+    refused: '#ff8f40',
     select: 'rgba(89, 194, 255, 0.22)',
     hover: 'rgba(230, 225, 207, 0.07)',
   },
@@ -57,6 +60,7 @@ export const PALETTES: Readonly<Record<DiagramTheme, Palette>> = {
     signal: '#bc4c00',
     usignal: '#8250df',
     note: '#1b7c83',
+    refused: '#953800',
     select: 'rgba(9, 105, 218, 0.16)',
     hover: 'rgba(31, 35, 40, 0.06)',
   },
@@ -79,6 +83,7 @@ const KIND_COLOUR: Record<string, keyof Palette> = {
   'kd-signal': 'signal',
   'kd-usignal': 'usignal',
   'kd-note': 'note',
+  'kd-refused': 'refused',
 };
 
 export function styleRules(theme: DiagramTheme): StyleRule[] {
@@ -101,6 +106,9 @@ export function styleRules(theme: DiagramTheme): StyleRule[] {
     r('kd-line.kd-error', { 'stroke-dasharray': '5 3' }),
     r('kd-line.kd-note', { 'stroke-dasharray': '1.5 2.5' }),
     r('kd-line.kd-call1', { 'stroke-dasharray': '8 2' }),
+    // A unicast signal its destination did not take (dashed, then a cross).
+    r('kd-line.kd-dropped', { 'stroke-dasharray': '4 3' }),
+    r('kd-line.kd-cross', { 'stroke-width': '2', 'stroke-dasharray': 'none' }),
     r('kd-src', { 'stroke-width': '1.5' }),
     r('kd-pending', { fill: 'none', stroke: p.accent, 'stroke-width': '1.5', 'stroke-dasharray': '2 2' }),
     r('kd-unknown', { 'font-weight': '700' }),

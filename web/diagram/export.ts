@@ -75,11 +75,12 @@ export function diagramSvg(model: BusModel, options: DiagramSvgOptions): string 
   const wd: WindowDrawing = { metrics: m, columns, dimRow, label };
   const rd: RowDrawing = { metrics: m, columns, t0, width };
 
-  // Legend: the samples flowed into lines across the width, then the broadcast caveat if it applies.
+  // Legend: the samples flowed into lines across the width, then the broadcast caveat if it applies (old traces only).
   let hasBroadcast = false;
   for (let r = first; r <= last; r++) {
     const e = layout.entry(r);
-    if (e?.kind === 'message' && e.broadcast) hasBroadcast = true;
+    // Only a broadcast whose receivers the trace does not say is approximate (an old trace).
+    if (e?.kind === 'message' && e.broadcast && e.receivers === null && e.notification !== 'HELLO_REFUSED') hasBroadcast = true;
   }
   const legend: string[] = [];
   let lx = PAD;

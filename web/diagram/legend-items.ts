@@ -26,7 +26,15 @@ export const LEGEND_ITEMS: readonly { label: string; shapes: Shape[] }[] = [
     ],
   },
   { label: 'unicast signal', shapes: [...sample('usignal', false), { t: 'circle', cx: 4, cy: 8, r: 3, c: 'kd-src kd-usignal' }] },
+  {
+    label: 'unicast signal not taken',
+    shapes: [
+      { t: 'line', x1: 4, y1: 8, x2: 38, y2: 8, c: 'kd-line kd-dropped kd-usignal' },
+      { t: 'path', d: 'M34 4L42 12M34 12L42 4', c: 'kd-line kd-cross kd-usignal' },
+    ],
+  },
   { label: 'kernel notification', shapes: sample('note', false) },
+  { label: 'HELLO refused (no connection)', shapes: [{ t: 'path', d: 'M20 4L28 12M20 12L28 4', c: 'kd-line kd-cross kd-refused' }] },
   { label: 'call → answer (latency)', shapes: [{ t: 'path', d: 'M24 2C10 2 10 14 24 14', c: 'kd-arc kd-arc-reply' }] },
   { label: 'awaiting its answer', shapes: [{ t: 'circle', cx: 24, cy: 8, r: 4, c: 'kd-pending' }] },
   { label: 'events lost here', shapes: [{ t: 'rect', x: 2, y: 2, w: 42, h: 12, c: 'kd-band kd-band-loss', rx: 2 }] },

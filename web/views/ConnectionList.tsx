@@ -5,7 +5,7 @@
  * rows as ownership moves; clicking a row filters the log by it.
  */
 import { memo } from 'react';
-import type { ConnectionGroup, ConnectionRow } from '../../src/views/connection-rows.js';
+import { type ConnectionGroup, type ConnectionRow, metadataMasksText } from '../../src/views/connection-rows.js';
 
 interface Props {
   groups: readonly ConnectionGroup[];
@@ -35,7 +35,7 @@ function Names({ row }: { row: ConnectionRow }) {
 }
 
 function Row({ row, selected, onSelect }: { row: ConnectionRow; selected: boolean; onSelect(): void }) {
-  const mask = row.attachSend ?? row.metadataItems;
+  const masks = metadataMasksText(row);
   return (
     <li
       className={`conn-row${selected ? ' selected' : ''}${row.roles.includes('monitor') ? ' monitor' : ''}`}
@@ -64,8 +64,21 @@ function Row({ row, selected, onSelect }: { row: ConnectionRow; selected: boolea
         </span>
       </div>
       <Names row={row} />
-      <div className="conn-meta muted small" title={row.attachSend ? 'attach flags: the metadata it sends' : 'the metadata kinds its connection info carries'}>
-        {row.flagNames.length ? row.flagNames.join(' ').toLowerCase() : 'no flags'} · {mask.length ? mask.join(' ').toLowerCase() : 'no metadata'}
+      <div className="conn-meta muted small">
+        {row.flagNames.length ? row.flagNames.join(' ').toLowerCase() : 'no flags'} ·{' '}
+        {masks.exact ? (
+          <>
+            <span data-testid="conn-mask-send" title="ATTACH_FLAGS_SEND: the metadata it lets the kernel attach to what it sends">
+              sends: {masks.send}
+            </span>{' '}
+            ·{' '}
+            <span data-testid="conn-mask-recv" title="ATTACH_FLAGS_RECV: the metadata it asks to receive with messages">
+              wants: {masks.recv}
+            </span>
+          </>
+        ) : (
+          <span title="this trace has no attach masks: the metadata kinds its connection info carries">{masks.send}</span>
+        )}
       </div>
     </li>
   );

@@ -42,6 +42,35 @@ export const Inspector = memo(function Inspector({ view, onClose }: Props) {
         {view.afterCursor && <p className="warn">This message comes after the timeline cursor.</p>}
         {view.pairing && <p className="pairing" data-testid="inspector-pairing">{view.pairing}</p>}
 
+        {view.refused && (
+          <>
+            <h3>HELLO refused</h3>
+            <Fields fields={view.refused.fields} testId="inspector-refused" />
+            <p className="trust" data-testid="inspector-refused-trust">{view.refused.trust}</p>
+          </>
+        )}
+
+        {view.receivers && (
+          <>
+            <h3>Received by</h3>
+            {!view.receivers.exact ? (
+              <p className="muted" data-testid="inspector-receivers">
+                Not reported: this trace was recorded before the playground kernel told its monitor who received signals.
+              </p>
+            ) : view.receivers.list.length ? (
+              <ul className="receivers" data-testid="inspector-receivers">
+                {view.receivers.list.map((r, i) => (
+                  <li key={i}>{r}</li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted" data-testid="inspector-receivers">
+                Nobody: the kernel queued it on no connection.
+              </p>
+            )}
+          </>
+        )}
+
         <h3>kdbus header</h3>
         <Fields fields={view.header} testId="inspector-header" />
 
