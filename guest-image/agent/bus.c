@@ -12,9 +12,9 @@
  * (spec 13.6): so it never uses up one of the 1024 connections root, or
  * the bus owner, may have in a domain. It asks for the project's trace
  * extension (kdbus NOTES.md): its copies of signals name their receivers,
- * refused HELLOs reach it as kernel messages, and CONN_INFO tells it each
- * connection's attach masks; all of that travels in the raw kdbus
- * structures of MESSAGE and CONN_ADD.
+ * refused HELLOs and custom endpoints' policies reach it as kernel
+ * messages, and CONN_INFO tells it each connection's attach masks; all of
+ * that travels in the raw kdbus structures of MESSAGE and CONN_ADD.
  *
  * Life of a struct bus: made when its directory shows up (WAITING), LIVE
  * once HELLO worked and BUS_ADD was sent, GONE when the monitor hung up
@@ -311,7 +311,8 @@ static int hello(struct bus *b, int fd)
 		AGENT_GID, AGENT_GID, AGENT_GID, AGENT_GID,
 	};
 	const uint64_t trace = KDBUS_X_TRACE_RECEIVERS | KDBUS_X_TRACE_REFUSED |
-			       KDBUS_X_TRACE_CONN_MASKS;
+			       KDBUS_X_TRACE_CONN_MASKS |
+			       KDBUS_X_TRACE_ENDPOINTS;
 	struct hello_buf hb;
 	const struct kdbus_item *it;
 	uint8_t *p = hb.items;

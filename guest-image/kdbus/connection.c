@@ -464,6 +464,8 @@ struct kdbus_conn *kdbus_cmd_hello(struct kdbus_ep *ep, struct file *file,
 		ret = kdbus_hello_special(conn, &args,
 					  argv[1].item ? argv[1].item->str :
 					  NULL);
+	if (!ret)
+		kdbus_trace_ep_snapshot(conn);
 	kdbus_notify_flush(bus);
 	mutex_unlock(&bus->lock);
 	if (!ret)

@@ -14,6 +14,7 @@
 #include "domain.h"
 #include "endpoint.h"
 #include "item.h"
+#include "trace.h"
 #include "util.h"
 
 static void kdbus_ep_free(struct kdbus_node *node)
@@ -178,6 +179,9 @@ exit:
 		}
 		return ERR_PTR(ret);
 	}
+	mutex_lock(&new_ep->bus->lock);
+	kdbus_trace_ep_policy(new_ep);
+	mutex_unlock(&new_ep->bus->lock);
 	return new_ep;
 }
 
@@ -211,6 +215,8 @@ int kdbus_cmd_ep_update(struct kdbus_ep *ep, void __user *argp)
 	mutex_lock(&ep->bus->lock);
 	ret = kdbus_policy_db_set(&ep->policy_db, KDBUS_ARGS_ITEMS(&args),
 				  KDBUS_ARGS_ITEMS_SIZE(&args), 0, true, ep);
+	if (!ret)
+		kdbus_trace_ep_policy(ep);
 	mutex_unlock(&ep->bus->lock);
 exit:
 	return kdbus_args_clear(&args, ret > 0 ? 0 : ret);

@@ -291,6 +291,43 @@ struct kdbus_node *kdbus_node_first_child(struct kdbus_node *parent)
 	return child;
 }
 
+/**
+ * kdbus_node_children() - the active children of a node, referenced
+ * @parent:	node
+ * @type:	children of this type only
+ * @n:		set to the number returned
+ *
+ * For callers that must do more than kdbus_node_lock allows (a leaf) with
+ * each child: they get references and drop them with kdbus_node_unref().
+ * Children linked meanwhile may be missing.
+ *
+ * Return: kmalloc'ed array (kfree() it), or NULL (none, or no memory).
+ */
+struct kdbus_node **kdbus_node_children(struct kdbus_node *parent,
+					enum kdbus_node_type type,
+					unsigned int *n)
+{
+	struct kdbus_node **out, *pos;
+	unsigned int max = 0;
+
+	*n = 0;
+	mutex_lock(&kdbus_node_lock);
+	list_for_each_entry(pos, &parent->children, sibling)
+		max += pos->type == type;
+	mutex_unlock(&kdbus_node_lock);
+	if (!max)
+		return NULL;
+	out = kmalloc_array(max, sizeof(*out), GFP_KERNEL);
+	if (!out)
+		return NULL;
+	mutex_lock(&kdbus_node_lock);
+	list_for_each_entry(pos, &parent->children, sibling)
+		if (*n < max && pos->type == type && kdbus_node_is_active(pos))
+			out[(*n)++] = kdbus_node_ref(pos);
+	mutex_unlock(&kdbus_node_lock);
+	return out;
+}
+
 /*
  * Inodes
  */

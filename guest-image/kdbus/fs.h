@@ -71,6 +71,9 @@ bool kdbus_node_is_active(struct kdbus_node *node);
 bool kdbus_node_acquire(struct kdbus_node *node);
 void kdbus_node_reacquire(struct kdbus_node *node);
 void kdbus_node_release(struct kdbus_node *node);
+struct kdbus_node **kdbus_node_children(struct kdbus_node *parent,
+					enum kdbus_node_type type,
+					unsigned int *n);
 struct kdbus_node *kdbus_node_find_child(struct kdbus_node *parent,
 					 const char *name);
 

@@ -229,6 +229,73 @@ exit_free:
 	return ret;
 }
 
+/* one NAME item ("prefix.*" for a wildcard) */
+static size_t kdbus_policy_write_name(const struct kdbus_policy_entry *e,
+				      u8 *buf)
+{
+	size_t len = strlen(e->name) + (e->wildcard ? 2 : 0) + 1;
+	struct kdbus_item *item = (struct kdbus_item *)buf;
+
+	if (item) {
+		item->size = KDBUS_ITEM_HEADER_SIZE + len;
+		item->type = KDBUS_ITEM_NAME;
+		snprintf(item->str, len, "%s%s", e->name,
+			 e->wildcard ? ".*" : "");
+	}
+	return KDBUS_ITEM_HEADER_SIZE + len;
+}
+
+/* one POLICY_ACCESS item, its ID seen from @ns */
+static size_t kdbus_policy_write_rule(const struct kdbus_policy_rule *r,
+				      struct user_namespace *ns, u8 *buf)
+{
+	struct kdbus_item *item = (struct kdbus_item *)buf;
+
+	if (item) {
+		item->size = KDBUS_ITEM_SIZE(sizeof(item->policy_access));
+		item->type = KDBUS_ITEM_POLICY_ACCESS;
+		item->policy_access.type = r->type;
+		item->policy_access.access = r->access;
+		item->policy_access.id =
+			r->type == KDBUS_POLICY_ACCESS_USER ?
+				from_kuid_munged(ns, r->uid) :
+			r->type == KDBUS_POLICY_ACCESS_GROUP ?
+				from_kgid_munged(ns, r->gid) : 0;
+	}
+	return KDBUS_ITEM_SIZE(sizeof(item->policy_access));
+}
+
+/**
+ * kdbus_policy_db_write() - a database as the items that would upload it
+ * @db:		database (bus->lock held)
+ * @ns:		user namespace the IDs are translated into
+ * @buf:	where to write (zeroed, 8-aligned), or NULL to measure
+ *
+ * Writes, per entry, a NAME item followed by its POLICY_ACCESS items: the
+ * form ENDPOINT_UPDATE takes (used by the trace extension, trace.c).
+ *
+ * Return: bytes up to the end of the last item's data.
+ */
+size_t kdbus_policy_db_write(const struct kdbus_policy_db *db,
+			     struct user_namespace *ns, u8 *buf)
+{
+	const struct kdbus_policy_entry *e;
+	const struct kdbus_policy_rule *r;
+	size_t pos = 0, end = 0;
+
+	list_for_each_entry(e, &db->entries, entry) {
+		end = pos + kdbus_policy_write_name(e, buf ? buf + pos : NULL);
+		pos = KDBUS_ALIGN8(end);
+		list_for_each_entry(r, &e->rules, entry) {
+			end = pos + kdbus_policy_write_rule(r, ns,
+							    buf ? buf + pos :
+							    NULL);
+			pos = KDBUS_ALIGN8(end);
+		}
+	}
+	return end;
+}
+
 static bool kdbus_policy_rule_matches(const struct kdbus_policy_rule *r,
 				      const struct cred *cred)
 {

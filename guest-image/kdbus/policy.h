@@ -27,6 +27,8 @@ int kdbus_policy_db_set(struct kdbus_policy_db *db,
 			const struct kdbus_item *items, size_t size,
 			size_t max_names, bool allow_wildcard,
 			const void *owner);
+size_t kdbus_policy_db_write(const struct kdbus_policy_db *db,
+			     struct user_namespace *ns, u8 *buf);
 bool kdbus_conn_policy_own_name(struct kdbus_conn *conn,
 				const struct cred *cred, const char *name);
 bool kdbus_conn_policy_talk(struct kdbus_conn *conn, const struct cred *cred,

@@ -16,11 +16,18 @@
  *    arrives as a kernel message with an X_HELLO_REFUSED item.
  *  - CONN_MASKS: CONN_INFO answers begin with the target's ATTACH_FLAGS_SEND
  *    and ATTACH_FLAGS_RECV items.
+ *  - ENDPOINTS: a custom endpoint's policy arrives as a kernel message with
+ *    an X_ENDPOINT_POLICY item (the endpoint's name) followed by the NAME
+ *    and POLICY_ACCESS items that would upload it: for every custom
+ *    endpoint when the monitor connects, and at each ENDPOINT_MAKE and
+ *    ENDPOINT_UPDATE.
  *
  * Without the item every byte and errno is that of the spec.
  *
  * Locking: the receivers fields of a staging object are set and cleared
- * under bus->lock, around the monitors' copies.
+ * under bus->lock, around the monitors' copies. Policy reports run under
+ * bus->lock (policy databases); the snapshot takes references on the bus
+ * node's children first, as kdbus_node_lock is a leaf.
  */
 #include <linux/cred.h>
 #include <linux/file.h>
@@ -36,6 +43,7 @@
 #include "endpoint.h"
 #include "item.h"
 #include "message.h"
+#include "policy.h"
 #include "queue.h"
 #include "trace.h"
 #include "util.h"
@@ -135,6 +143,82 @@ void kdbus_trace_hello_refused(struct kdbus_ep *ep, struct file *file,
 		kdbus_staging_free(s);
 	}
 	mutex_unlock(&bus->lock);
+}
+
+/* One policy report of @ep for @mon, IDs in @mon's user namespace. */
+static struct kdbus_staging *kdbus_trace_ep_new(struct kdbus_conn *mon,
+						struct kdbus_ep *ep)
+{
+	struct user_namespace *ns = mon->cred->user_ns;
+	size_t nlen = strlen(ep->node.name) + 1, plen, payload;
+	struct kdbus_staging *s;
+	struct kdbus_item *item;
+
+	plen = kdbus_policy_db_write(&ep->policy_db, ns, NULL);
+	payload = plen ? KDBUS_ALIGN8(nlen) + plen : nlen;
+	s = kdbus_staging_new_kernel(ep->bus, KDBUS_DST_ID_BROADCAST, 0,
+				     KDBUS_ITEM_X_ENDPOINT_POLICY, payload);
+	if (!s)
+		return NULL;
+	item = s->msg->items;
+	item->size = KDBUS_ITEM_HEADER_SIZE + nlen;
+	memcpy(item->str, ep->node.name, nlen);
+	if (plen)
+		kdbus_policy_db_write(&ep->policy_db, ns,
+				      (u8 *)KDBUS_ITEM_NEXT(item));
+	return s;
+}
+
+static void kdbus_trace_ep_queue(struct kdbus_conn *mon, struct kdbus_ep *ep)
+{
+	struct kdbus_queue_entry *e;
+	struct kdbus_staging *s;
+
+	s = kdbus_trace_ep_new(mon, ep);
+	e = s ? kdbus_queue_entry_new(mon, s, s->user) : ERR_PTR(-ENOMEM);
+	if (IS_ERR(e))
+		kdbus_conn_lost_message(mon);
+	else
+		kdbus_queue_entry_enqueue(e, NULL);
+	kdbus_staging_free(s);
+}
+
+/**
+ * kdbus_trace_ep_policy() - report a custom endpoint's policy (bus->lock
+ *			     held)
+ * @ep:		the endpoint, after ENDPOINT_MAKE or a successful UPDATE
+ */
+void kdbus_trace_ep_policy(struct kdbus_ep *ep)
+{
+	struct kdbus_conn *mon;
+
+	list_for_each_entry(mon, &ep->bus->monitors_list, bus_entry)
+		if ((mon->trace_flags & KDBUS_X_TRACE_ENDPOINTS) &&
+		    kdbus_conn_active(mon))
+			kdbus_trace_ep_queue(mon, ep);
+}
+
+/**
+ * kdbus_trace_ep_snapshot() - report every custom endpoint to a monitor
+ *			       that just connected (bus->lock held)
+ * @mon:	the monitor
+ */
+void kdbus_trace_ep_snapshot(struct kdbus_conn *mon)
+{
+	struct kdbus_node **nodes;
+	struct kdbus_ep *ep;
+	unsigned int i, n;
+
+	if (!(mon->trace_flags & KDBUS_X_TRACE_ENDPOINTS))
+		return;
+	nodes = kdbus_node_children(&mon->bus->node, KDBUS_NODE_ENDPOINT, &n);
+	for (i = 0; i < n; i++) {
+		ep = kdbus_ep_from_node(nodes[i]);
+		if (ep->is_custom)
+			kdbus_trace_ep_queue(mon, ep);
+		kdbus_node_unref(nodes[i]);
+	}
+	kfree(nodes);
 }
 
 static bool kdbus_trace_wanted(struct kdbus_bus *bus, u64 flag)

@@ -12,7 +12,8 @@
 #include <stdarg.h>
 #include <sys/prctl.h>
 
-#define ALL_TRACE (KDBUS_X_TRACE_RECEIVERS | KDBUS_X_TRACE_REFUSED | KDBUS_X_TRACE_CONN_MASKS)
+#define ALL_TRACE (KDBUS_X_TRACE_RECEIVERS | KDBUS_X_TRACE_REFUSED | KDBUS_X_TRACE_CONN_MASKS | \
+		   KDBUS_X_TRACE_ENDPOINTS)
 
 static int monitor(struct kt_conn *m, const struct kt_bus *b, u64 trace)
 {
@@ -333,11 +334,97 @@ static void t_conn_masks(void)
 	KT_EQ(info->size, sizeof(*info));
 }
 
+/* An X_ENDPOINT_POLICY message as "ep;name;type/access/id;..." (no TIMESTAMP) */
+static const char *ep_policy(struct kdbus_msg *msg)
+{
+	static char s[512];
+	struct kdbus_item *it;
+	size_t len = 0;
+
+	s[0] = 0;
+	KT_FOREACH_ITEM(it, msg->items, msg->size - sizeof(*msg)) {
+		if (len > sizeof(s) - 64)
+			break;
+		if (it->type == KDBUS_ITEM_TIMESTAMP)
+			continue;	/* like every kernel message's */
+		if (it->type == KDBUS_ITEM_X_ENDPOINT_POLICY || it->type == KDBUS_ITEM_NAME)
+			len += snprintf(s + len, sizeof(s) - len, "%s;", it->str);
+		else if (it->type == KDBUS_ITEM_POLICY_ACCESS)
+			len += snprintf(s + len, sizeof(s) - len, "%llu/%llu/%llu;",
+					(unsigned long long)it->policy_access.type,
+					(unsigned long long)it->policy_access.access,
+					(unsigned long long)it->policy_access.id);
+		else
+			len += snprintf(s + len, sizeof(s) - len, "?%llx;",
+					(unsigned long long)it->type);
+	}
+	return s;
+}
+
+#define KT_POLICY(msg, want) do {						\
+		if (!KT_CHECK(!strcmp(ep_policy(msg), want)))			\
+			kt_diag("policy %s, expected %s", ep_policy(msg), want); \
+	} while (0)
+
+static void t_endpoint_policy(void)
+{
+	struct kt_conn m, plain;
+	struct kdbus_msg *msg;
+	struct kt_buf kb;
+	struct kt_bus b;
+	int ep1, ep2;
+
+	KT_REQ_OK(kt_bus_make(&b));
+	ep1 = kt_ep_make(&b, "0-ep1", KDBUS_MAKE_ACCESS_WORLD);
+	KT_REQ(ep1 >= 0);
+	kt_buf_init(&kb, 0);
+	kt_buf_str(&kb, KDBUS_ITEM_NAME, "org.kt.a");
+	kt_policy_item(&kb, KDBUS_POLICY_ACCESS_USER, KDBUS_POLICY_TALK, 1000);
+	kt_buf_str(&kb, KDBUS_ITEM_NAME, "org.kt.b.*");
+	kt_policy_item(&kb, KDBUS_POLICY_ACCESS_WORLD, KDBUS_POLICY_SEE, 0);
+	kt_policy_item(&kb, KDBUS_POLICY_ACCESS_GROUP, KDBUS_POLICY_OWN, 1001);
+	KT_REQ_OK(kt_ep_update(ep1, &kb));
+
+	/* a monitor that connects is told the policies in place */
+	KT_REQ_OK(monitor(&m, &b, KDBUS_X_TRACE_ENDPOINTS));
+	KT_REQ_OK(monitor(&plain, &b, KDBUS_X_TRACE_RECEIVERS));
+	KT_REQ_OK(kt_recv_notify(&m, KDBUS_ITEM_X_ENDPOINT_POLICY, 2000, &msg));
+	KT_EQ(msg->src_id, 0);
+	KT_EQ(msg->dst_id, KDBUS_DST_ID_BROADCAST);
+	KT_POLICY(msg, "0-ep1;org.kt.a;1/1/1000;org.kt.b.*;3/0/0;2/2/1001;");
+
+	/* then every ENDPOINT_MAKE (no policy yet) and successful UPDATE */
+	ep2 = kt_ep_make(&b, "0-ep2", 0);
+	KT_REQ(ep2 >= 0);
+	KT_REQ_OK(kt_recv_notify(&m, KDBUS_ITEM_X_ENDPOINT_POLICY, 2000, &msg));
+	KT_POLICY(msg, "0-ep2;");
+	kt_buf_init(&kb, 0);
+	kt_buf_str(&kb, KDBUS_ITEM_NAME, "org.kt.c");
+	kt_policy_item(&kb, KDBUS_POLICY_ACCESS_WORLD, KDBUS_POLICY_TALK, 0);
+	KT_REQ_OK(kt_ep_update(ep2, &kb));
+	KT_REQ_OK(kt_recv_notify(&m, KDBUS_ITEM_X_ENDPOINT_POLICY, 2000, &msg));
+	KT_POLICY(msg, "0-ep2;org.kt.c;3/1/0;");
+	/* a refused UPDATE changes nothing and says nothing */
+	kt_buf_init(&kb, 0);
+	kt_buf_str(&kb, KDBUS_ITEM_NAME, "not a name");
+	kt_policy_item(&kb, KDBUS_POLICY_ACCESS_WORLD, KDBUS_POLICY_TALK, 0);
+	KT_ERR(kt_ep_update(ep2, &kb), EINVAL);
+	KT_ERR(kt_recv_notify(&m, KDBUS_ITEM_X_ENDPOINT_POLICY, 200, &msg), EAGAIN);
+	/* an empty UPDATE clears the policy */
+	KT_REQ_OK(kt_ep_update(ep2, NULL));
+	KT_REQ_OK(kt_recv_notify(&m, KDBUS_ITEM_X_ENDPOINT_POLICY, 2000, &msg));
+	KT_POLICY(msg, "0-ep2;");
+	KT_ERR(kt_recv_notify(&plain, KDBUS_ITEM_X_ENDPOINT_POLICY, 200, &msg), EAGAIN);
+	close(ep1);
+	close(ep2);
+}
+
 const struct kt_test kt_tests_trace[] = {
 	{ "trace", "X_TRACE (extension): monitors only, known bits, one u64, once (EINVAL)", t_hello_item, 0 },
 	{ "trace", "X_RECEIVERS (extension): broadcasts, unicast signals and ID_ADD name their receivers", t_broadcast_receivers, 0 },
 	{ "trace", "X_RECEIVERS (extension): a receiver that cannot take the message is not named", t_receivers_exact, 0 },
 	{ "trace", "X_HELLO_REFUSED (extension): pid, uid, gid, comm, masks, description", t_hello_refused, 0 },
 	{ "trace", "CONN_MASKS (extension): CONN_INFO starts with the target's attach masks", t_conn_masks, 0 },
+	{ "trace", "ENDPOINTS (extension): custom endpoints' policies at HELLO, MAKE and UPDATE", t_endpoint_policy, 0 },
 	KT_TESTS_END
 };

@@ -290,6 +290,7 @@ enum kdbus_item_type {
 	KDBUS_ITEM_X_TRACE		= _KDBUS_ITEM_X_BASE,
 	KDBUS_ITEM_X_RECEIVERS		= 0xA001,
 	KDBUS_ITEM_X_HELLO_REFUSED	= 0xA002,
+	KDBUS_ITEM_X_ENDPOINT_POLICY	= 0xA003,
 };
 
 /**
@@ -298,12 +299,16 @@ enum kdbus_item_type {
  * @KDBUS_X_TRACE_REFUSED:	refused HELLOs arrive as X_HELLO_REFUSED
  * @KDBUS_X_TRACE_CONN_MASKS:	CONN_INFO answers start with the target's
  *				ATTACH_FLAGS_SEND and ATTACH_FLAGS_RECV items
+ * @KDBUS_X_TRACE_ENDPOINTS:	custom endpoints' policies arrive as
+ *				X_ENDPOINT_POLICY messages (at HELLO, MAKE,
+ *				UPDATE)
  */
 enum kdbus_x_trace_flags {
 	KDBUS_X_TRACE_RECEIVERS		= 1ULL << 0,
 	KDBUS_X_TRACE_REFUSED		= 1ULL << 1,
 	KDBUS_X_TRACE_CONN_MASKS	= 1ULL << 2,
-	_KDBUS_X_TRACE_ALL		= (1ULL << 3) - 1,
+	KDBUS_X_TRACE_ENDPOINTS		= 1ULL << 3,
+	_KDBUS_X_TRACE_ALL		= (1ULL << 4) - 1,
 };
 
 /**
