@@ -266,6 +266,31 @@ describe('bus views', () => {
     expect(Math.abs((await left()) - w1)).toBeLessThan(3);
   }, TEST_MS);
 
+  it('draws a broadcast to exactly the listener that took it, and shows the listeners’ metadata masks', async () => {
+    const { page } = await playground();
+    await waitForPrompt(page);
+    await typeLine(page, 'kdbus bus make fan --world > /dev/null &');
+    await page.getByTestId('tree-bus').filter({ hasText: '0-fan' }).waitFor({ timeout: WAIT_MS });
+    await typeLine(page, 'export KDBUS_BUS=0-fan');
+    await typeLine(page, 'kdbus listen --member Tick --description ticker > /dev/null 2>&1 &');
+    await typeLine(page, 'kdbus listen --member Tock --description tocker --recv-meta timestamp > /dev/null 2>&1 &');
+    await connRowWith(page, 'tocker').waitFor({ timeout: WAIT_MS });
+    await connRowWith(page, 'ticker').waitFor({ timeout: WAIT_MS });
+    // The kernel reports each connection's masks: the Tock listener asked for timestamps only.
+    expect(await connRowWith(page, 'tocker').getByTestId('conn-mask-recv').innerText()).toBe('wants: timestamp');
+    await typeLine(page, 'sleep 0.5; kdbus emit /org/example/X org.example.X Tick u 7');
+    const signal = diagramRows(page, 'signal');
+    await signal.waitFor({ timeout: WAIT_MS });
+    // Two listeners have columns, but only the one whose match took Tick gets a head.
+    expect(await signal.locator('.kd-head.kd-signal').count()).toBe(1);
+    await signal.hover({ position: { x: 6, y: 8 } });
+    const hover = page.getByTestId('diagram-hover');
+    await hover.waitFor();
+    expect(await hover.innerText()).toMatch(/received by 1 connection: :1\.\d+/);
+    expect(await hover.innerText()).not.toMatch(/does not say who received/);
+    await expectNoKernelReports(page);
+  }, TEST_MS);
+
   for (const viewport of [{ width: 1280, height: 720 }, { width: 1440, height: 900 }]) {
     it(`fits ${viewport.width}×${viewport.height} without page scrollbars, every pane usable`, async () => {
       const { page } = await playground('', viewport);
