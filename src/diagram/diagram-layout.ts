@@ -259,7 +259,7 @@ export class DiagramLayout {
    */
   fanOut(row: number): Lifeline[] {
     const e = this.entry(row);
-    if (e?.kind !== 'message' || !e.broadcast || e.notification === 'HELLO_REFUSED') return [];
+    if (e?.kind !== 'message' || !e.broadcast || e.notification === 'HELLO_REFUSED' || e.notification === 'ENDPOINT_POLICY') return [];
     const g = this.groupOfBus.get(e.bus);
     const group = g === undefined ? undefined : this.groups[g];
     if (!group) return [];

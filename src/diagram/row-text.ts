@@ -66,6 +66,8 @@ function notificationLabel(m: MessageEntry): string {
       return m.latencyNs !== null ? `${m.notification} ${formatDuration(m.latencyNs)}` : m.notification;
     case 'HELLO_REFUSED':
       return refusalLabel(m);
+    case 'ENDPOINT_POLICY':
+      return `ENDPOINT_POLICY ${s?.name ?? ''}`.trimEnd();
     default:
       return 'notification';
   }

@@ -25,6 +25,7 @@ const NOTIFICATIONS: ReadonlySet<string> = new Set<string>([
   'REPLY_TIMEOUT',
   'REPLY_DEAD',
   'X_HELLO_REFUSED',
+  'X_ENDPOINT_POLICY',
 ]);
 
 const EXPECT_REPLY = 0;
@@ -54,6 +55,9 @@ function notificationOf(items: readonly KdbusItem[]): { kind: NotificationKind; 
     if (!NOTIFICATIONS.has(it.typeName)) continue;
     // A refused HELLO is about no connection (none was made): no subject, the refusal says the rest.
     if (it.typeName === 'X_HELLO_REFUSED') return { kind: 'HELLO_REFUSED', subject: null };
+    if (it.typeName === 'X_ENDPOINT_POLICY') {
+      return { kind: 'ENDPOINT_POLICY', subject: { id: null, name: it.str, oldOwner: null, newOwner: null } };
+    }
     const subject: NotificationSubject = { id: null, name: null, oldOwner: null, newOwner: null };
     if (it.typeName === 'ID_ADD' || it.typeName === 'ID_REMOVE') subject.id = u64ToNumber(it.id_change.id);
     if (it.typeName === 'NAME_ADD' || it.typeName === 'NAME_REMOVE' || it.typeName === 'NAME_CHANGE') {

@@ -21,9 +21,11 @@ import type { EventIndex } from './world.js';
 export type MessageKind = 'method-call' | 'method-return' | 'error' | 'signal' | 'unicast-signal' | 'notification';
 
 /**
- * The kernel's notifications, plus HELLO_REFUSED: the project's kernel
- * extension tells a tracing monitor about a HELLO refused for missing
- * metadata (X_HELLO_REFUSED item in a kernel broadcast).
+ * The kernel's notifications, plus two of the project's kernel extension
+ * (kernel broadcasts only a tracing monitor gets): HELLO_REFUSED, a HELLO
+ * refused for missing metadata (X_HELLO_REFUSED), and ENDPOINT_POLICY, a
+ * custom endpoint's policy (X_ENDPOINT_POLICY; subject.name is the
+ * endpoint, the world holds the policy).
  */
 export type NotificationKind =
   | 'ID_ADD'
@@ -33,7 +35,8 @@ export type NotificationKind =
   | 'NAME_CHANGE'
   | 'REPLY_TIMEOUT'
   | 'REPLY_DEAD'
-  | 'HELLO_REFUSED';
+  | 'HELLO_REFUSED'
+  | 'ENDPOINT_POLICY';
 
 /** How a call ended: answered, answered with an error, or the kernel's REPLY_TIMEOUT / REPLY_DEAD. */
 export type CallOutcome = 'reply' | 'error' | 'timeout' | 'dead';

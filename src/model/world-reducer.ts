@@ -10,7 +10,8 @@
  */
 import { findItem } from '../trace/kdbus-items.js';
 import { metadataOf } from '../trace/metadata.js';
-import type { BusAddEvent, ConnAddEvent, TraceEvent } from '../trace/events.js';
+import type { BusAddEvent, ConnAddEvent, MessageEvent, TraceEvent } from '../trace/events.js';
+import { endpointPolicyOf } from './endpoint-policy.js';
 import { u64HasBit, u64ToNumber } from '../trace/u64.js';
 import { buildNameTable, emptyConnectionNames, namesByConnection, namesOfConnection, withoutOwners } from './name-table.js';
 import type { BusState, ConnectionState, EventIndex, NameState, World } from './world.js';
@@ -98,6 +99,7 @@ function busFrom(e: BusAddEvent, index: EventIndex, prev: BusState | undefined):
     creator: e.creator ? { info: e.creator, metadata: metadataOf(e.creator.items) } : (prev?.creator ?? null),
     requiredMetadata: required ? required.flagNames : (prev?.requiredMetadata ?? null),
     endpoints: prev?.endpoints ?? new Map(),
+    endpointPolicies: prev?.endpointPolicies ?? new Map(),
     connections: prev?.connections ?? new Map(),
     names: prev?.names ?? new Map(),
     namesAt: prev?.namesAt ?? null,
@@ -142,6 +144,15 @@ function removeBuses(world: World, refs: Iterable<number>, cause: RemovalCause, 
     buses.delete(ref);
   }
   return buses ? { ...world, buses } : world;
+}
+
+/** A kernel message with the extension's X_ENDPOINT_POLICY replaces that endpoint's policy. */
+function withEndpointPolicy(world: World, e: MessageEvent): World {
+  if (e.msg.src_id !== 0 || e.msg.payload_type !== 0) return world;
+  const policy = endpointPolicyOf(e.msg.items);
+  const bus = world.buses.get(e.bus);
+  if (!policy || !bus) return world;
+  return withBus(world, e.bus, { ...bus, endpointPolicies: withEntry(bus.endpointPolicies, policy.endpoint, policy) });
 }
 
 function withBus(world: World, ref: number, bus: BusState): World {
@@ -200,6 +211,9 @@ export function reduceWorld(world: World, e: TraceEvent, index: EventIndex, ctx:
       };
       return withBus(world, e.bus, { ...bus, endpoints: withEntry(bus.endpoints, e.name, ep) });
     }
+
+    case 'message':
+      return withEndpointPolicy(world, e);
 
     case 'endpoint-remove': {
       const bus = world.buses.get(e.bus);

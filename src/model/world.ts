@@ -13,6 +13,7 @@
 import type { KdbusInfo } from '../trace/kdbus-structs.js';
 import type { Metadata } from '../trace/metadata.js';
 import type { U64 } from '../trace/u64.js';
+import type { EndpointPolicy } from './endpoint-policy.js';
 
 /** Event indices: positions in BusModel.events. */
 export type EventIndex = number;
@@ -124,6 +125,12 @@ export interface BusState {
   /** Metadata the bus requires of senders (project extension, ATTACH_FLAGS_RECV in the creator info), names. */
   requiredMetadata: string[] | null;
   endpoints: ReadonlyMap<string, EndpointState>;
+  /**
+   * Custom endpoints' policies by endpoint name, the latest the kernel
+   * reported (project extension); an endpoint missing here has an unknown
+   * policy (an old trace).
+   */
+  endpointPolicies: ReadonlyMap<string, EndpointPolicy>;
   connections: ReadonlyMap<number, ConnectionState>;
   names: ReadonlyMap<string, NameState>;
   /** Event of the NAMES that built `names`, or null before the first. */

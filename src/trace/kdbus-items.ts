@@ -127,7 +127,8 @@ export type StringItemName =
   | 'EXE'
   | 'CGROUP'
   | 'SECLABEL'
-  | 'CONN_DESCRIPTION';
+  | 'CONN_DESCRIPTION'
+  | 'X_ENDPOINT_POLICY';
 
 export const STRING_ITEM_NAMES: readonly StringItemName[] = [
   'DST_NAME',
@@ -139,6 +140,7 @@ export const STRING_ITEM_NAMES: readonly StringItemName[] = [
   'CGROUP',
   'SECLABEL',
   'CONN_DESCRIPTION',
+  'X_ENDPOINT_POLICY',
 ];
 
 export type KdbusItem =
@@ -372,6 +374,7 @@ function decodeItem(data: Uint8Array, type: U64, size: number, opts: ItemOptions
     case 'CGROUP':
     case 'SECLABEL':
     case 'CONN_DESCRIPTION':
+    case 'X_ENDPOINT_POLICY':
       return { type, size, typeName: name, str: decodeCString(data) };
     case 'CMDLINE': {
       // The arguments are NUL-separated, the last one NUL-terminated.

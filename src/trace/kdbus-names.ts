@@ -52,6 +52,7 @@ export const KDBUS_ITEM = {
   X_TRACE: 0xa000,
   X_RECEIVERS: 0xa001,
   X_HELLO_REFUSED: 0xa002,
+  X_ENDPOINT_POLICY: 0xa003,
 } as const;
 
 export type KdbusItemName = keyof typeof KDBUS_ITEM;
@@ -119,7 +120,7 @@ export const ATTACH_FLAGS: FlagSet = {
   13: 'CONN_DESCRIPTION',
 };
 /** `enum kdbus_x_trace_flags` (project extension): what a monitor asks to be told at HELLO. */
-export const X_TRACE_FLAGS: FlagSet = { 0: 'RECEIVERS', 1: 'REFUSED', 2: 'CONN_MASKS' };
+export const X_TRACE_FLAGS: FlagSet = { 0: 'RECEIVERS', 1: 'REFUSED', 2: 'CONN_MASKS', 3: 'ENDPOINTS' };
 /** `enum kdbus_list_flags`. */
 export const LIST_FLAGS: FlagSet = { 0: 'UNIQUE', 1: 'NAMES', 2: 'ACTIVATORS', 3: 'QUEUED' };
 /** `enum kdbus_send_flags`. */

@@ -5,6 +5,7 @@
  * while the world changes around them (domains and buses by their refs,
  * which grow in order of appearance; the default endpoint first).
  */
+import { type EndpointPolicy, ruleText } from '../model/endpoint-policy.js';
 import type { BusState, EndpointState, World } from '../model/world.js';
 
 export interface TreeEndpoint {
@@ -20,6 +21,13 @@ export interface TreeEndpoint {
   access: 'owner' | 'group' | 'world';
   /** One line on who may open it, for the tree. */
   policy: string;
+  /**
+   * A custom endpoint's name rules as the kernel reported them (project
+   * extension), one line per name: `org.example.Echo: anyone may TALK`;
+   * [] when it has none yet; null when the trace does not say (old traces,
+   * the default endpoint, which has no policy of its own).
+   */
+  rules: string[] | null;
 }
 
 export interface TreeBus {
@@ -69,7 +77,12 @@ export function accessText(access: TreeEndpoint['access'], uid: number, gid: num
   }
 }
 
-function endpointOf(bus: number, e: EndpointState): TreeEndpoint {
+function rulesOf(policy: EndpointPolicy | undefined): string[] | null {
+  if (!policy) return null;
+  return policy.entries.map((en) => `${en.name}: ${en.rules.length ? en.rules.map(ruleText).join(', ') : 'no rule'}`);
+}
+
+function endpointOf(bus: number, e: EndpointState, policy: EndpointPolicy | undefined): TreeEndpoint {
   const access = accessOf(e.mode);
   return {
     key: `${bus}/${e.name}`,
@@ -81,12 +94,13 @@ function endpointOf(bus: number, e: EndpointState): TreeEndpoint {
     gid: e.gid,
     access,
     policy: accessText(access, e.uid, e.gid),
+    rules: e.isDefault ? null : rulesOf(policy),
   };
 }
 
 function busOf(b: BusState): TreeBus {
   const endpoints = [...b.endpoints.values()]
-    .map((e) => endpointOf(b.ref, e))
+    .map((e) => endpointOf(b.ref, e, b.endpointPolicies.get(e.name)))
     .sort((x, y) => (x.isDefault !== y.isDefault ? (x.isDefault ? -1 : 1) : x.name.localeCompare(y.name)));
   const md = b.creator?.metadata;
   return {

@@ -174,6 +174,8 @@ export function itemSummary(it: KdbusItem): string {
     case 'SECLABEL':
     case 'CONN_DESCRIPTION':
       return JSON.stringify(it.str);
+    case 'X_ENDPOINT_POLICY':
+      return `policy of endpoint ${JSON.stringify(it.str)} (the NAME and POLICY_ACCESS items that follow)`;
     case 'CMDLINE':
       return it.args.map((a) => JSON.stringify(a)).join(' ');
     case 'ATTACH_FLAGS_SEND':
@@ -344,7 +346,7 @@ export const REFUSED_TRUST =
 
 function receiversOf(model: BusModel, e: MessageEntry): InspectorView['receivers'] {
   const signal = e.messageKind === 'signal' || e.messageKind === 'unicast-signal' || (e.messageKind === 'notification' && e.broadcast);
-  if (!signal || e.notification === 'HELLO_REFUSED') return null;
+  if (!signal || e.notification === 'HELLO_REFUSED' || e.notification === 'ENDPOINT_POLICY') return null;
   if (e.receivers === null) return { exact: false, list: [] };
   const conns = model.snapshotAt(e.eventIndex).world.buses.get(e.bus)?.connections;
   return { exact: true, list: e.receivers.map((id) => participantLabel(id, conns?.get(id)?.names.primary ?? [])) };

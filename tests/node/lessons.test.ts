@@ -58,11 +58,18 @@ describe('built-in lessons replayed on the real guest', () => {
     }, 90_000);
   }
 
-  it('lesson 5 proves the refused HELLO', () => {
-    const five = lessons.find((l) => l.topic === 5)!;
-    const all = five.steps.flatMap((s) => s.expects.map((x) => (x.kind === 'output' ? `output ${x.text}` : `${x.type}`)));
+  const expectsOf = (topic: number) => lessons.find((l) => l.topic === topic)!.steps.flatMap((s) =>
+    s.expects.map((x) => (x.kind === 'output' ? `output ${x.text}` : `${x.type} ${x.where.notification ?? ''}`.trimEnd())));
+
+  it('lesson 5 proves the refused HELLO in the trace (the kernel extension reports it), not only in the shell', () => {
+    const all = expectsOf(5);
     expect(all).toContain('output ECONNREFUSED');
+    expect(all).toContain('message HELLO_REFUSED');
     expect(all).toContain('conn-add');
+  });
+
+  it("lesson 3 proves the custom endpoint's policy reached the trace", () => {
+    expect(expectsOf(3)).toContain('message ENDPOINT_POLICY');
   });
 });
 

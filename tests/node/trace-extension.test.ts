@@ -4,13 +4,16 @@
  * the agent's monitor asks for X_TRACE, so a broadcast names exactly the
  * connections that took it (X_RECEIVERS), a HELLO refused for missing
  * metadata is reported (X_HELLO_REFUSED), and CONN_ADD carries each
- * connection's attach masks. The host must turn these into the model's
- * receivers, a HELLO_REFUSED entry and the connection rows' masks.
+ * connection's attach masks, and a custom endpoint's policy is reported
+ * (X_ENDPOINT_POLICY). The host must turn these into the model's receivers,
+ * a HELLO_REFUSED entry, the connection rows' masks and the bus tree's
+ * endpoint rules.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiagramLayout } from '../../src/diagram/diagram-layout.js';
 import { BusModel, type MessageEntry } from '../../src/model/index.js';
 import type { TraceEvent } from '../../src/trace/events.js';
+import { busTree } from '../../src/views/bus-tree.js';
 import { connectionGroups } from '../../src/views/connection-rows.js';
 import { bootGuest, type TestGuest } from '../helpers/guest.js';
 import { expectKernelClean } from '../helpers/guest-programs.js';
@@ -37,6 +40,10 @@ echo "tock: $(head -n 1 /tmp/b.log)"
 kdbus emit /org/example/X org.example.X Tick u 7 || exit 11
 wait $A || exit 12
 kill $L; wait $L
+kdbus endpoint make 0-x guests --world --allow org.example.Echo:talk:world --allow 'org.example.Admin.*:own:user:1000' >/tmp/e.log 2>&1 & E=$!
+until [ -e /sys/fs/kdbus/0-x/0-guests ]; do kill -0 $E || exit 15; sleep 0.05; done
+sleep 0.3
+kill $E; wait $E
 kdbus bus make strict --require-meta pid-comm,cmdline >/tmp/s.log 2>&1 & S=$!
 until [ -e /sys/fs/kdbus/0-strict/bus ]; do sleep 0.05; done
 sh -c 'echo $$ >/tmp/refused.pid; exec kdbus hello --bus 0-strict --send-meta creds --description refused-one' 2>/tmp/hello.err && exit 13
@@ -130,6 +137,17 @@ describe('trace extension on the real guest', () => {
     const later = model.connections.filter((c) => c.bus === strict && c.pid === pid);
     expect(later).toHaveLength(1);
     expect(later[0]!.firstEventIndex).toBeGreaterThan(refused[0]!.eventIndex);
+  });
+
+  it("puts a custom endpoint's policy (X_ENDPOINT_POLICY) into the world and the bus tree", () => {
+    const x = busRef('0-x')!;
+    const reports = model.messages.filter((m) => m.bus === x && m.notification === 'ENDPOINT_POLICY');
+    // one when the endpoint was made (no rules yet), one after its UPDATE
+    expect(reports.map((m) => m.subject?.name)).toEqual(['0-guests', '0-guests']);
+    const endpointAt = (i: number) => busTree(model.snapshotAt(i).world).flatMap((d) => d.buses).find((b) => b.ref === x)!
+      .endpoints.find((e) => e.name === '0-guests')!;
+    expect(endpointAt(reports[0]!.eventIndex).rules).toEqual([]);
+    expect(endpointAt(reports[1]!.eventIndex).rules).toEqual(['org.example.Echo: anyone may TALK', 'org.example.Admin.*: uid 1000 may OWN']);
   });
 
   it("shows each connection's attach masks from its CONN_ADD", () => {

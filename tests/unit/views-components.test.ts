@@ -168,7 +168,7 @@ describe('views of names-activator.jsonl (required metadata, custom endpoint, qu
 
   it('the tree shows the required metadata and the custom endpoint', () => {
     const at = eventWhere(m, (e) => e.type === 'endpoint-add' && e.name === '0-sandbox');
-    expect(tree(m, at)).toMatch(/0-demo .* requires CREDS PIDS .* bus -rw-rw-rw- anyone may connect 0-sandbox custom -rw-rw-rw- anyone may connect · name rules not traced$/);
+    expect(tree(m, at)).toMatch(/0-demo .* requires CREDS PIDS .* bus -rw-rw-rw- anyone may connect 0-sandbox custom -rw-rw-rw- anyone may connect · name rules not in this trace$/);
   });
 
   it('names move: queued under :1.4, then its own when :1.3 dies; the activator marked', () => {

@@ -80,7 +80,7 @@ export function diagramSvg(model: BusModel, options: DiagramSvgOptions): string 
   for (let r = first; r <= last; r++) {
     const e = layout.entry(r);
     // Only a broadcast whose receivers the trace does not say is approximate (an old trace).
-    if (e?.kind === 'message' && e.broadcast && e.receivers === null && e.notification !== 'HELLO_REFUSED') hasBroadcast = true;
+    if (e?.kind === 'message' && e.broadcast && e.receivers === null && e.notification !== 'HELLO_REFUSED' && e.notification !== 'ENDPOINT_POLICY') hasBroadcast = true;
   }
   const legend: string[] = [];
   let lx = PAD;

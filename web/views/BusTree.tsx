@@ -55,11 +55,19 @@ function BusNode({ bus, selected, onSelect }: { bus: TreeBus; selected: boolean;
             {!ep.isDefault && <span className="badge">custom</span>}
             <code className="muted">{ep.modeText}</code>
             <span className="muted"> {ep.policy}</span>
-            {!ep.isDefault && (
-              <span className="muted" title="The trace agent reports an endpoint's file, not the name rules it was made with (kdbus endpoint make --allow …)">
+            {!ep.isDefault && ep.rules === null && (
+              <span className="muted" title="This trace does not carry the endpoint's policy (recorded without the kernel's trace extension)">
                 {' '}
-                · name rules not traced
+                · name rules not in this trace
               </span>
+            )}
+            {ep.rules !== null && (
+              <ul className="ep-rules" data-testid="ep-rules" title="The endpoint's policy, as the kernel reported it (trace extension)">
+                {ep.rules.length === 0 && <li className="muted">no name rules: it denies everything (no name can be seen, talked to or owned through it)</li>}
+                {ep.rules.map((r) => (
+                  <li key={r}>{r}</li>
+                ))}
+              </ul>
             )}
           </li>
         ))}
