@@ -75,9 +75,11 @@ export function App({ model, views, session = null }: { model: PlaygroundModel |
       return s.lesson ? { id: s.lesson.id, step: s.step } : undefined;
     };
     session.onLesson = (l) => lessons.open(l.id, l.step);
+    session.replayLesson = (l) => lessons.replayThrough(l);
     return () => {
       session.lesson = null;
       session.onLesson = null;
+      session.replayLesson = null;
     };
   }, [session, lessons]);
   usePresentationKeys(ls.presenting, lessons, views);

@@ -185,6 +185,34 @@ describe('share links', () => {
     expect(await p2.getByTestId('lesson-step-title').innerText()).toBe(await page.getByTestId('lesson-step-title').innerText());
   }, TEST_MS);
 
+  it('opening a link made in a lesson types the lesson\'s steps through its step, then the link\'s commands', async () => {
+    // Made at step 3 of "Names" (index 2) after the user's own `kdbus list`: steps 1-3 build the names it lists.
+    const url = await encodeShareLink({ v: 1, image: currentImage, lesson: { id: '09-names', step: 2 }, commands: ['kdbus list; echo user-$((6*7))'] }, site.url);
+    const { page } = await playground(url);
+    await page.getByTestId('lesson-panel').waitFor({ timeout: WAIT_MS });
+    expect(await page.getByTestId('lesson-panel').getAttribute('data-step')).toBe('2');
+    const t0 = Date.now();
+    await expect.poll(() => panel(page).getAttribute('data-kind'), { timeout: 120_000 }).toBe('replayed');
+    console.log(`lesson link replayed in ${((Date.now() - t0) / 1000).toFixed(1)} s after the lesson panel showed`);
+    expect(await page.getByTestId('lesson-status').innerText()).toBe('ran');
+    const text = await page.getByTestId('terminal').evaluate((el) => (el as HTMLElement & { readTerminalText?: () => string }).readTerminalText?.() ?? '');
+    // Each step's commands ran in the shell, in order, and the link's command after them (it sees the names they made).
+    let at = 0;
+    for (const out of ['kdbus bus make names & B=$!', 'kdbus own org.example.Echo --queue &', 'in-queue', 'kdbus own org.example.Clock --replace &', 'user-42']) {
+      const i = text.indexOf(out, at);
+      expect(i, `${out} in the terminal, in order:\n${text}`).toBeGreaterThanOrEqual(0);
+      at = i + out.length;
+    }
+    expect(text.slice(text.indexOf('kdbus list; echo user'))).toContain('org.example.Clock');
+    // Step 4 did not run.
+    expect(text).not.toContain('kdbus activate');
+    // The link's command is the page's command again; the lesson's are not.
+    await page.getByTestId('share').click();
+    await expect.poll(() => panel(page).getAttribute('data-kind')).toBe('made');
+    expect(await decodeShareLink(await page.getByTestId('share-url').inputValue()))
+      .toMatchObject({ lesson: { id: '09-names', step: 2 }, commands: ['kdbus list; echo user-$((6*7))'] });
+  }, TEST_MS);
+
   it('commands holding markup are typed as text and shown as text', async () => {
     const hostile = `echo '<img src=x onerror="window.__pwned=1">'`;
     const url = await encodeShareLink({ v: 1, image: currentImage, commands: [hostile] }, site.url);
