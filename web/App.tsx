@@ -29,7 +29,7 @@ import { LessonPanel } from './lessons/LessonPanel.js';
 import { LessonsMenu } from './lessons/LessonsMenu.js';
 import { useLessons } from './lessons/use-lessons.js';
 import { Pointer } from './presentation/Pointer.js';
-import { usePresentationKeys } from './presentation/use-presentation-keys.js';
+import { PRESENTATION_KEYS, usePresentationKeys } from './presentation/use-presentation-keys.js';
 import './presentation/presentation.css';
 import { ShareButton, SharePanel } from './share/SharePanel.js';
 import type { ShareSession } from './share/share-session.js';
@@ -75,12 +75,14 @@ export function App({ model, views, session = null }: { model: PlaygroundModel |
       return s.lesson ? { id: s.lesson.id, step: s.step } : undefined;
     };
     session.onLesson = (l) => lessons.open(l.id, l.step);
+    session.replayLesson = (l) => lessons.replayThrough(l);
     return () => {
       session.lesson = null;
       session.onLesson = null;
+      session.replayLesson = null;
     };
   }, [session, lessons]);
-  usePresentationKeys(ls.presenting, lessons, views);
+  const arrowsTo = usePresentationKeys(ls.presenting, lessons, views);
   // Stable callbacks: the memoised views skip re-rendering when only the trace grew.
   const on = useMemo(
     () => ({
@@ -160,7 +162,7 @@ export function App({ model, views, session = null }: { model: PlaygroundModel |
           </button>
         </div>
       )}
-      <LessonPanel lessons={lessons} s={ls} />
+      <LessonPanel lessons={lessons} s={ls} arrowsTo={arrowsTo} />
       <div
         className="workspace"
         ref={workspace}
@@ -241,7 +243,9 @@ export function App({ model, views, session = null }: { model: PlaygroundModel |
       />
       {model && <GuestStatus model={model} />}
       {ls.presenting && <Pointer />}
-      {s.help && <HelpOverlay diagramShortcuts={diagramShortcuts()} onClose={() => views.setHelp(false)} />}
+      {s.help && (
+        <HelpOverlay diagramShortcuts={diagramShortcuts()} presentationKeys={ls.presenting ? PRESENTATION_KEYS : []} onClose={() => views.setHelp(false)} />
+      )}
     </div>
   );
 }

@@ -109,7 +109,7 @@ export class PlaygroundModel {
       if (this.restarting) return;
       this.writer.write(bytes);
       const text = this.textDecoder.decode(bytes, { stream: true });
-      this.recorder.console(text);
+      for (const cmd of this.recorder.console(text)) this.addCommand(cmd);
       for (const l of this.consoleText) l(text);
     }));
   }

@@ -38,8 +38,9 @@ trace    like exec, but print the bus activity the guest agent saw as JSON
          own output goes to stderr
 state    make the instant-start state if it is missing or stale
 run      replay a lesson file (lessons/*.md) or a share link on the guest's
-         shell, check what each lesson step expects, print a report on
-         stderr; write the trace (--trace, JSON lines) and the sequence
+         shell (a link made in a lesson: that lesson's steps up to and
+         including the link's step, then the link's commands), check what
+         each lesson step expects, print a report on stderr; write the trace (--trace, JSON lines) and the sequence
          diagram (--svg); exits 1 if a step's expectation is not met`;
 
 export const EXIT_INFRA = 125;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /**
  * `kdbus-playground run LINK_OR_LESSON_FILE [--svg out.svg] [--trace out.jsonl]`:
- * boots the guest, replays the lesson's steps (or the link's commands) on
- * its shell, checks each step's expectations, and writes the trace (JSON
+ * boots the guest, replays the lesson's steps (or the link's: the steps of
+ * its lesson through its step, if it has one, then its commands) on its shell, checks each step's expectations, and writes the trace (JSON
  * lines) and the sequence diagram (SVG) — for slides prepared ahead and CI.
  * Exit status 0: every command returned and every expectation held; 1: not;
  * 125: the guest could not run.
@@ -15,6 +15,8 @@ import type { RunArgs } from './cli-args.js';
 import { UsageError } from './cli-args.js';
 import { LessonRecorder, type ReplayOutcome, type ReplayStep } from './run-replay.js';
 import { parseLesson, LessonError } from '../../src/lessons/index.js';
+import { loadLessonDir } from '../../src/lessons/load-node.js';
+import { linkedLessonSteps } from '../../src/share/linked-lesson.js';
 import { decodeShareLink, ShareLinkError } from '../../src/share/link.js';
 import { imageHashOf, type ImageManifestLike } from '../../src/share/image-hash.js';
 import { serializeTraceLine } from '../../src/trace/jsonl.js';
@@ -23,7 +25,7 @@ import { diagramSvg } from '../../web/diagram/export.js';
 
 export const EXIT_INFRA = 125;
 
-/** What to replay: a lesson's steps, or a link's commands as one step. */
+/** What to replay: a lesson's steps, or a link's lesson steps (src/share/linked-lesson.ts) and then its commands as one more step. */
 async function loadSteps(source: string): Promise<{ title: string; steps: ReplayStep[] }> {
   if (source.includes('#')) {
     try {
@@ -34,7 +36,14 @@ async function loadSteps(source: string): Promise<{ title: string; steps: Replay
       if (state.image !== here) {
         process.stderr.write(`kdbus-playground: note: the link was made with guest image ${state.image}; replaying on this checkout's ${here}\n`);
       }
-      return { title: `share link (${state.commands.length} commands)`, steps: [{ title: 'commands', commands: state.commands, expects: [] }] };
+      const commands: ReplayStep = { title: `the link's commands (${state.commands.length})`, commands: state.commands, expects: [], interrupted: state.interrupted };
+      if (!state.lesson) return { title: `share link (${state.commands.length} commands)`, steps: [commands] };
+      // As the page opens it: the lesson's steps up to and including the link's step, then the link's own commands.
+      const linked = linkedLessonSteps(loadLessonDir(join(REPO_ROOT, 'lessons')), state.lesson);
+      if (!linked.ok) throw new UsageError(linked.reason);
+      const steps: ReplayStep[] = [...linked.steps];
+      if (state.commands.length > 0) steps.push(commands);
+      return { title: `share link: ${linked.lesson.title}, steps 1–${linked.steps.length} of ${linked.lesson.steps.length}, then ${state.commands.length} commands`, steps };
     } catch (err) {
       if (err instanceof ShareLinkError) throw new UsageError(err.message);
       throw err;

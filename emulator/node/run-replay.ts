@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /**
- * Replays a lesson (or a share link's commands) on a running guest the way
+ * Replays a lesson (or a share link: its lesson's steps, then its commands) on a running guest the way
  * the page does: each command typed into the shell on the guest console,
  * the next one once the prompt is back and the guest has settled
  * (src/share/replay.ts, the same code the page uses). Typing on the console
@@ -18,6 +18,8 @@ export interface ReplayStep {
   title: string;
   commands: readonly string[];
   expects: readonly LessonExpectation[];
+  /** Commands (indices) to end with Ctrl-C once the guest is quiet after they started (a share link's `interrupted`). */
+  interrupted?: readonly number[];
 }
 
 export interface StepOutcome {
@@ -85,6 +87,7 @@ export class LessonRecorder {
       const replay = new CommandReplay(step.commands, {
         type: (text) => this.machine.write(new TextEncoder().encode(text)),
         promptTimeoutMs: COMMAND_TIMEOUT_MS,
+        interrupted: step.interrupted,
       });
       // The prompt of the previous command is already on screen: seed it.
       replay.console(this.tail);

@@ -131,4 +131,53 @@ describe('presentation mode', () => {
     expect(await page.locator('header.header').isVisible()).toBe(true);
     await expectNoKernelReports(page);
   }, 240_000);
+
+  it('→ and ← are the shell\'s while the terminal has the focus, the lesson\'s otherwise; the help says so', async () => {
+    const own = await openPlayground(browser, site.url);
+    const { page } = own;
+    try {
+      await waitForPrompt(page);
+      await page.getByTestId('lessons-button').click();
+      await page.locator('[data-lesson="01-domains"]').click();
+      await page.getByTestId('lesson-present').click();
+      const keys = page.getByTestId('lesson-keys');
+      await expect.poll(() => keys.getAttribute('data-arrows')).toBe('lesson');
+
+      // The help (?) has the presentation keys; Escape closes it and stays in presentation mode.
+      await page.keyboard.press('?');
+      const help = page.getByTestId('help-presentation');
+      await help.waitFor();
+      expect(await help.innerText()).toMatch(/in the terminal\s+The arrows are the shell’s \(cursor, history\); click the lesson to step again/);
+      await page.keyboard.press('Escape');
+      await page.getByTestId('help').waitFor({ state: 'detached' });
+      expect(await page.getByTestId('app').getAttribute('class')).toMatch(/\bpresenting\b/);
+
+      // In the terminal: the arrows edit the command line (the cursor moves), the lesson stays where it was.
+      await page.locator('.xterm-helper-textarea').focus();
+      await expect.poll(() => keys.getAttribute('data-arrows')).toBe('shell');
+      expect(await keys.innerText()).toContain('move in the shell');
+      await page.keyboard.type('echo abc');
+      for (const k of ['ArrowLeft', 'ArrowLeft', 'ArrowLeft', 'ArrowRight']) await page.keyboard.press(k);
+      await page.keyboard.type('X');
+      await page.keyboard.press('Enter');
+      await waitForText(page, /^aXbc$/m);
+      expect(await stepIndex(page)).toBe(0);
+      expect(await status(page)).toBe('');
+      expect(await terminalText(page)).not.toContain('kdbus domain mount');
+
+      // A click on the lesson: the arrows step it again (→ runs step 1, → goes to step 2, ← back).
+      await page.getByTestId('lesson-step-title').click();
+      await expect.poll(() => keys.getAttribute('data-arrows')).toBe('lesson');
+      await arrow(page);
+      expect(await status(page)).toBe('ran');
+      await waitForText(page, /kdbus domain mount \/tmp\/dom/);
+      await arrow(page);
+      expect(await stepIndex(page)).toBe(1);
+      await page.keyboard.press('ArrowLeft');
+      expect(await stepIndex(page)).toBe(0);
+      expect(own.errors, 'uncaught errors in the page').toEqual([]);
+    } finally {
+      await own.close();
+    }
+  }, 120_000);
 });

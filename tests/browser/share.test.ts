@@ -18,7 +18,7 @@ import { decodeShareLink, encodeShareLink } from '../../src/share/link.js';
 import { normaliseTrace } from '../../src/share/normalise.js';
 import { parseTraceLines } from '../../src/trace/jsonl.js';
 import { startStaticServer, type StaticServer } from '../helpers/static-server.js';
-import { WAIT_MS, openPlayground, typeLine, waitForPrompt, waitForText, type OpenPage } from '../helpers/playground-page.js';
+import { WAIT_MS, openPlayground, terminalText, typeLine, waitForPrompt, waitForText, type OpenPage } from '../helpers/playground-page.js';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 const TEST_MS = 240_000;
@@ -183,6 +183,65 @@ describe('share links', () => {
     await p2.getByTestId('lesson-panel').waitFor({ timeout: WAIT_MS });
     expect(await p2.getByTestId('lesson-panel').getAttribute('data-step')).toBe('2');
     expect(await p2.getByTestId('lesson-step-title').innerText()).toBe(await page.getByTestId('lesson-step-title').innerText());
+  }, TEST_MS);
+
+  it('opening a link made in a lesson types the lesson\'s steps through its step, then the link\'s commands', async () => {
+    // Made at step 3 of "Names" (index 2) after the user's own `kdbus list`: steps 1-3 build the names it lists.
+    const url = await encodeShareLink({ v: 1, image: currentImage, lesson: { id: '09-names', step: 2 }, commands: ['kdbus list; echo user-$((6*7))'] }, site.url);
+    const { page } = await playground(url);
+    await page.getByTestId('lesson-panel').waitFor({ timeout: WAIT_MS });
+    expect(await page.getByTestId('lesson-panel').getAttribute('data-step')).toBe('2');
+    const t0 = Date.now();
+    await expect.poll(() => panel(page).getAttribute('data-kind'), { timeout: 120_000 }).toBe('replayed');
+    console.log(`lesson link replayed in ${((Date.now() - t0) / 1000).toFixed(1)} s after the lesson panel showed`);
+    expect(await page.getByTestId('lesson-status').innerText()).toBe('ran');
+    const text = await page.getByTestId('terminal').evaluate((el) => (el as HTMLElement & { readTerminalText?: () => string }).readTerminalText?.() ?? '');
+    // Each step's commands ran in the shell, in order, and the link's command after them (it sees the names they made).
+    let at = 0;
+    for (const out of ['kdbus bus make names & B=$!', 'kdbus own org.example.Echo --queue &', 'in-queue', 'kdbus own org.example.Clock --replace &', 'user-42']) {
+      const i = text.indexOf(out, at);
+      expect(i, `${out} in the terminal, in order:\n${text}`).toBeGreaterThanOrEqual(0);
+      at = i + out.length;
+    }
+    expect(text.slice(text.indexOf('kdbus list; echo user'))).toContain('org.example.Clock');
+    // Step 4 did not run.
+    expect(text).not.toContain('kdbus activate');
+    // The link's command is the page's command again; the lesson's are not.
+    await page.getByTestId('share').click();
+    await expect.poll(() => panel(page).getAttribute('data-kind')).toBe('made');
+    expect(await decodeShareLink(await page.getByTestId('share-url').inputValue()))
+      .toMatchObject({ lesson: { id: '09-names', step: 2 }, commands: ['kdbus list; echo user-$((6*7))'] });
+  }, TEST_MS);
+
+  it('a command typed ahead while another runs is recorded, and the replay runs both in order', async () => {
+    const { page } = await playground(site.url);
+    await waitForPrompt(page);
+    const first = 'sleep 1; echo first-$((6*7))';
+    const second = 'echo second-$((6*7))';
+    await typeLine(page, first);
+    // Typed while `sleep 1` runs, before the prompt is back.
+    await page.waitForTimeout(150);
+    expect(await terminalText(page)).not.toContain('first-42');
+    await page.keyboard.type(second);
+    await page.keyboard.press('Enter');
+    await waitForText(page, /^first-42[\s\S]*^second-42$/m);
+    // And a line a program reads is input, not a command.
+    await typeLine(page, 'read x; echo got-$x');
+    await page.waitForTimeout(300);
+    await page.keyboard.type('answer');
+    await page.keyboard.press('Enter');
+    await waitForText(page, /^got-answer$/m);
+    await page.waitForTimeout(500);
+    await page.getByTestId('share').click();
+    await expect.poll(() => panel(page).getAttribute('data-kind')).toBe('made');
+    const url = await page.getByTestId('share-url').inputValue();
+    expect((await decodeShareLink(url)).commands).toEqual([first, second, 'read x; echo got-$x']);
+
+    // The replay: both typed-ahead commands, in order (the `read` waits for input the link does not carry: it is not replayed).
+    const link = await encodeShareLink({ v: 1, image: currentImage, commands: [first, second] }, site.url);
+    const p2 = (await playground(link)).page;
+    await expect.poll(() => panel(p2).getAttribute('data-kind'), { timeout: 120_000 }).toBe('replayed');
+    await waitForText(p2, /^first-42[\s\S]*^second-42$/m);
   }, TEST_MS);
 
   it('commands holding markup are typed as text and shown as text', async () => {

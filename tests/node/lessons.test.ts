@@ -101,6 +101,47 @@ describe('kdbus-playground run', () => {
     expect(events.some((e) => e.type === 'bus-remove')).toBe(true);
   }, 90_000);
 
+  it('replays a share link\'s lesson through its step, then the link\'s commands, in one shell', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kp-run-'));
+    // Made at step 3 of lesson 1 (index 2): the bus is up and $BUS holds its pid; the user's commands use that.
+    const link = await encodeShareLink({
+      v: 1, image: '0123456789abcdef', lesson: { id: '01-domains', step: 2 },
+      commands: ['kill $BUS; wait $BUS', 'ls /tmp/dom'],
+    }, 'http://127.0.0.1/');
+    const t0 = Date.now();
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/kdbus-playground.mjs'), 'run', link, '--trace', join(dir, 'out.jsonl')],
+      { encoding: 'utf8', timeout: 90_000 });
+    console.log(`run LINK with a lesson: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    expect(r.status, r.stderr).toBe(0);
+    // Each lesson step ran with its checks (step 2's `ls -l` output, step 3's bus), then the commands; step 4 did not run.
+    expect(r.stderr).toContain('share link: kdbusfs and domains, steps 1–3 of 4, then 2 commands');
+    expect(r.stderr).toMatch(/ok {3}step 1\/4 A fresh domain[^]*ok {3}domain-add path=\/tmp\/dom/);
+    expect(r.stderr).toMatch(/ok {3}step 2\/4 An empty domain has one file[^]*ok {3}output control/);
+    expect(r.stderr).toMatch(/ok {3}step 3\/4 A bus in the new domain[^]*ok {3}bus-add name=0-lesson/);
+    expect(r.stderr).toMatch(/ok {3}step 4\/4 the link's commands \(2\)/);
+    expect(r.stderr).not.toContain('Clean up');
+    const { events } = parseTraceLines(readFileSync(join(dir, 'out.jsonl'), 'utf8'));
+    const types = events.map((e) => `${e.type} ${'name' in e ? String(e.name) : 'path' in e ? String(e.path) : ''}`.trim());
+    const busAdd = types.indexOf('bus-add 0-lesson');
+    expect(types.indexOf('domain-add /tmp/dom')).toBeGreaterThanOrEqual(0);
+    expect(busAdd).toBeGreaterThan(types.indexOf('domain-add /tmp/dom'));
+    // The link's `kill $BUS` found the lesson's $BUS: the bus went away after it came, the domain stayed.
+    expect(types.slice(busAdd).some((t) => t.startsWith('bus-remove'))).toBe(true);
+    expect(types.some((t) => t.startsWith('domain-remove'))).toBe(false);
+  }, 90_000);
+
+  it('refuses a link whose lesson is unknown or has no such step, before booting', async () => {
+    for (const [lesson, message] of [
+      [{ id: 'no-such-lesson', step: 0 }, 'the link\'s lesson "no-such-lesson" is not one of this playground\'s lessons'],
+      [{ id: '01-domains', step: 9 }, 'the link\'s lesson "01-domains" has 4 steps; the link names step 10'],
+    ] as const) {
+      const link = await encodeShareLink({ v: 1, image: '0123456789abcdef', lesson, commands: ['true'] }, 'http://127.0.0.1/');
+      const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/kdbus-playground.mjs'), 'run', link], { encoding: 'utf8', timeout: 30_000 });
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`kdbus-playground: ${message}`);
+    }
+  });
+
   it('refuses a damaged share link with the link\'s own message', () => {
     const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/kdbus-playground.mjs'), 'run', 'http://x/#share=AQ!!'], { encoding: 'utf8', timeout: 30_000 });
     expect(r.status).toBe(2);

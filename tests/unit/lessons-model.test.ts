@@ -78,6 +78,25 @@ describe('LessonsModel', () => {
     expect(shell.typed).toEqual([]);
   });
 
+  it('a share link\'s lesson: shown at its step at once, then every step through it typed (typed ones too), highlight for the shown step only', async () => {
+    const lesson = parseLesson('lessons/v.md', '---\ntitle: V\n---\n## A\n```sh\necho a\n```\n@highlight bus=0-a\n## B\n```sh type\nls\n```\n## C\n```sh\necho c\n```\n@highlight bus=0-c\n## D\n```sh\necho d\n```\n');
+    const shell = fakeShell();
+    const highlights: Array<LessonHighlight | null> = [];
+    const m = new LessonsModel([lesson], null, shell, { highlight: (h) => highlights.push(h) });
+    const disconnect = m.connect();
+    await Promise.resolve();
+    const done = m.replayThrough({ id: 'v', step: 2 });
+    expect(m.getSnapshot()).toMatchObject({ step: 2, lesson: { id: 'v' } });
+    expect(await done).toBeNull();
+    expect(shell.typed).toEqual(['echo a\r', 'ls\r', 'echo c\r']);
+    expect(m.getSnapshot()).toMatchObject({ step: 2, ran: [0, 1, 2], run: { step: 2, state: 'done' } });
+    expect(highlights.filter((h) => h !== null)).toEqual([{ bus: '0-c' }]);
+    expect(await m.replayThrough({ id: 'nope', step: 0 })).toBe('the link\'s lesson "nope" is not one of this playground\'s lessons');
+    expect(await m.replayThrough({ id: 'v', step: 4 })).toBe('the link\'s lesson "v" has 4 steps; the link names step 5');
+    expect(shell.typed).toHaveLength(3);
+    disconnect();
+  }, 10_000);
+
   it('without a guest, → only moves between steps', () => {
     const m = new LessonsModel([LESSON], null, null, { highlight: () => undefined });
     m.open('t');

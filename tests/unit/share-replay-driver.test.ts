@@ -18,8 +18,6 @@ describe('CommandRecorder', () => {
     const r = new CommandRecorder(() => null);
     r.console(`Welcome\r\n${PROMPT}${ASK}`);
     expect(r.keys(`${REPLY}kdbus bux\x7fs make demo &\r`)).toEqual(['kdbus bus make demo &']);
-    // Not at a prompt yet (the command runs): a line typed now is not a command.
-    expect(r.keys('typed ahead\r')).toEqual([]);
     r.console(`[1] 52\r\n${PROMPT}${ASK}`);
     expect(r.keys('rm -rf x\x15ls\r')).toEqual(['ls']);
     r.console(PROMPT);
@@ -29,7 +27,65 @@ describe('CommandRecorder', () => {
     r.console(`^C\r\n${PROMPT}`);
     expect(r.keys('   \r')).toEqual([]);
     r.console(PROMPT);
+    // The second line is typed ahead: known only once the shell echoes it after its prompt.
     expect(r.keys('a\rb\r')).toEqual(['a']);
+    expect(r.console(`a: not found\r\n${PROMPT}b\r\n`)).toEqual(['b']);
+  });
+
+  it('records a line typed ahead while a command runs when the shell runs it after its prompt, in order', () => {
+    const r = new CommandRecorder(() => null);
+    r.console(`${PROMPT}${ASK}`);
+    expect(r.keys('sleep 1\r')).toEqual(['sleep 1']);
+    // Typed while `sleep 1` runs: not yet a command (a program could still read it).
+    expect(r.keys('echo typed-$((6*7))\r')).toEqual([]);
+    // The tty echoes it at once; the shell reads it after its prompt and echoes it again (bytes as the real guest sends them).
+    expect(r.console('echo typed-$((6*7))\r\n')).toEqual([]);
+    expect(r.console(`${PROMPT}echo t`)).toEqual([]);
+    expect(r.console(`yped-$((6*7))\r\n`)).toEqual(['echo typed-$((6*7))']);
+    expect(r.console(`typed-42\r\n${PROMPT}${ASK}`)).toEqual([]);
+    // Back at an idle prompt: keys are commands at once again.
+    expect(r.keys('ls\r')).toEqual(['ls']);
+  });
+
+  it('several lines typed ahead, an empty one, and several prompts in one chunk: each command once, in order', () => {
+    const r = new CommandRecorder(() => null);
+    r.console(PROMPT);
+    expect(r.keys('sleep 1\r')).toEqual(['sleep 1']);
+    expect(r.keys('\recho a # b\rtrue\r')).toEqual([]);
+    expect(r.console(`\r\necho a # b\r\ntrue\r\n${PROMPT}\r\n${PROMPT}echo a # b\r\na\r\n${PROMPT}true\r\n${PROMPT}${ASK}`)).toEqual(['echo a # b', 'true']);
+    expect(r.keys('x\r')).toEqual(['x']);
+  });
+
+  it('lines a running program reads (an answer to read, input to cat) are not commands', () => {
+    const r = new CommandRecorder(() => null);
+    r.console(PROMPT);
+    expect(r.keys('read x; echo got-$x\r')).toEqual(['read x; echo got-$x']);
+    // The first line answers `read`; the second is typed ahead and run by the shell.
+    expect(r.keys('foo\recho after\r')).toEqual([]);
+    expect(r.console('foo\r\necho after\r\n')).toEqual([]);
+    expect(r.console(`got-foo\r\n${PROMPT}${ASK}echo after\r\nafter\r\n${PROMPT}${ASK}`)).toEqual(['echo after']);
+
+    expect(r.keys('cat\r')).toEqual(['cat']);
+    expect(r.keys('hello\r')).toEqual([]);
+    r.console('hello\r\nhello\r\n');
+    // Ctrl-D ends cat's input; the prompt comes back with nothing queued for the shell.
+    expect(r.keys('\x04')).toEqual([]);
+    expect(r.console(`${PROMPT}${ASK}`)).toEqual([]);
+    // The user's next line goes after what was queued; the shell's echo shows it is the one it runs.
+    expect(r.keys('kdbus list\r')).toEqual([]);
+    expect(r.console('kdbus list\r\n')).toEqual(['kdbus list']);
+  });
+
+  it('Ctrl-C while a command runs throws away the lines typed ahead (the tty flushes them)', () => {
+    const r = new CommandRecorder(() => null);
+    let interrupts = 0;
+    r.onInterrupt = () => interrupts++;
+    r.console(PROMPT);
+    expect(r.keys('sleep 5\r')).toEqual(['sleep 5']);
+    expect(r.keys('echo never\r\x03')).toEqual([]);
+    expect(interrupts).toBe(1);
+    expect(r.console(`echo never\r\n^C\r\n${PROMPT}${ASK}`)).toEqual([]);
+    expect(r.keys('ls\r')).toEqual(['ls']);
   });
 
   it('tells when the user ends a running command with Ctrl-C (not Ctrl-C at the prompt)', () => {

@@ -15,7 +15,8 @@ function runText(s: LessonsSnapshot, commands: number): string | null {
   return 'ran';
 }
 
-export function LessonPanel({ lessons, s }: { lessons: LessonsModel; s: LessonsSnapshot }) {
+/** @param arrowsTo in presentation mode, where → and ← go now (the shell while the terminal has the focus). */
+export function LessonPanel({ lessons, s, arrowsTo = 'lesson' }: { lessons: LessonsModel; s: LessonsSnapshot; arrowsTo?: 'shell' | 'lesson' }) {
   const lesson = s.lesson;
   if (!lesson) return null;
   const step = lesson.steps[s.step]!;
@@ -60,6 +61,11 @@ export function LessonPanel({ lessons, s }: { lessons: LessonsModel; s: LessonsS
           Next →
         </button>
         <span className="lesson-status muted small" data-testid="lesson-status">{status}</span>
+        {s.presenting && (
+          <span className="lesson-keys muted small" data-testid="lesson-keys" data-arrows={arrowsTo}>
+            {arrowsTo === 'shell' ? '← → move in the shell; click here to step the lesson' : '← → step the lesson · ? keys'}
+          </span>
+        )}
         <button type="button" className="lesson-present" onClick={() => lessons.setPresenting(!s.presenting)} data-testid="lesson-present">
           {s.presenting ? 'Leave presentation' : 'Present'}
         </button>

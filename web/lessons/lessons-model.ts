@@ -9,6 +9,7 @@
  * the views as a filter.
  */
 import type { Lesson, LessonHighlight } from '../../src/lessons/index.js';
+import { linkedLessonSteps } from '../../src/share/linked-lesson.js';
 import { CommandReplay } from '../../src/share/replay.js';
 
 /** What running a step needs of the page: the shell and the trace. */
@@ -156,6 +157,31 @@ export class LessonsModel {
   async runStep(): Promise<void> {
     const { lesson, step } = this.snapshot;
     if (!lesson || !this.shell || this.running) return;
+    await this.typeStep(lesson, step);
+  }
+
+  /**
+   * Opening a share link made during a lesson (src/share/linked-lesson.ts):
+   * shows the lesson at the link's step at once, then types the commands of
+   * every step up to and including it — also the steps that ask the user to
+   * type, as `kdbus-playground run` does, since later steps build on them.
+   * Resolves null when they all came back to the prompt, else why not.
+   */
+  async replayThrough(ref: { id: string; step: number }): Promise<string | null> {
+    const linked = linkedLessonSteps(this.snapshot.lessons, ref);
+    if (!linked.ok) return linked.reason;
+    if (!this.shell) return 'there is no guest to run the lesson in';
+    if (this.snapshot.lesson?.id !== ref.id || this.snapshot.step !== ref.step) this.open(ref.id, ref.step);
+    const lesson = this.snapshot.lesson!;
+    for (let i = 0; i < linked.steps.length; i++) {
+      const failure = await this.typeStep(lesson, i);
+      if (failure !== null) return `lesson step ${i + 1} (${lesson.steps[i]!.title}): ${failure}`;
+    }
+    return null;
+  }
+
+  /** Types step `step`'s commands; null when they all came back to the prompt, else why not. */
+  private async typeStep(lesson: Lesson, step: number): Promise<string | null> {
     const s = lesson.steps[step]!;
     const replay = new CommandReplay(s.commands, {
       type: (text) => this.shell!.type(text),
@@ -165,12 +191,16 @@ export class LessonsModel {
     this.replay = replay;
     this.update({ run: { step, state: 'running', command: 0 } });
     const r = await replay.run();
-    if (this.replay !== replay) return; // closed or another lesson opened meanwhile
+    if (this.replay !== replay) return 'the lesson was closed'; // or another lesson opened meanwhile
     this.replay = null;
-    if (r.ok) {
-      this.update({ run: { step, state: 'done' }, ran: [...this.snapshot.ran, step] });
-      this.target.highlight(s.highlight);
-    } else this.update({ run: { step, state: 'failed', reason: r.reason } });
+    if (!r.ok) {
+      this.update({ run: { step, state: 'failed', reason: r.reason } });
+      return r.reason;
+    }
+    this.update({ run: { step, state: 'done' }, ran: [...this.snapshot.ran, step] });
+    // Only the step on screen points the views at something (an earlier one replayed for a link does not).
+    if (this.snapshot.step === step) this.target.highlight(s.highlight);
+    return null;
   }
 
   setPresenting(on: boolean): void {

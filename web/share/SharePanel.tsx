@@ -54,6 +54,12 @@ function body(s: ShareUi, session: ShareSession) {
       );
     case 'waiting':
       return <span>Replaying the shared demo ({s.total} commands) once the guest is ready…</span>;
+    case 'lesson':
+      return (
+        <span>
+          Replaying the shared demo: the lesson's steps 1–{s.steps} first, then {s.total} {s.total === 1 ? 'command' : 'commands'}…
+        </span>
+      );
     case 'replaying':
       return (
         <span>
@@ -79,7 +85,7 @@ export function SharePanel({ model, session }: { model: PlaygroundModel; session
   return (
     <div className={`share-panel views-notice notice-${BAD.has(share.kind) ? 'bad' : 'ok'}`} data-testid="share-panel" data-kind={share.kind} role="status">
       {body(share, session)}
-      {share.kind !== 'replaying' && share.kind !== 'waiting' && share.kind !== 'checking' && (
+      {share.kind !== 'replaying' && share.kind !== 'lesson' && share.kind !== 'waiting' && share.kind !== 'checking' && (
         <button type="button" className="icon-button" onClick={() => session.dismiss()} aria-label="Dismiss">
           ✕
         </button>

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /**
  * The page's share links: making one from the current demo, and opening one
- * — validate, compare guest images, restore the view, replay the commands
- * into the real shell once the guest is ready. State for the panel goes to
+ * — validate, compare guest images, restore the view, replay the link's
+ * lesson steps (if it has a lesson) and its commands into the real shell
+ * once the guest is ready. State for the panel goes to
  * PlaygroundModel (setShare); the view state to ViewsModel.
  *
  * Network: the guest's manifest.json (to name the image) only when a link
@@ -24,6 +25,12 @@ export class ShareSession {
   private lessonListener: ((lesson: NonNullable<ShareState['lesson']>) => void) | null = null;
   /** An opened link's lesson that arrived before the lessons code listened (the page mounts later). */
   private pendingLesson: NonNullable<ShareState['lesson']> | null = null;
+
+  /**
+   * Types the steps of an opened link's lesson up to and including its step
+   * (LessonsModel.replayThrough), before the link's commands; null when done, else why not.
+   */
+  replayLesson: ((lesson: NonNullable<ShareState['lesson']>) => Promise<string | null>) | null = null;
 
   /** Told the lesson and step of an opened link (before its commands replay), for the lessons code. */
   get onLesson(): ((lesson: NonNullable<ShareState['lesson']>) => void) | null {
@@ -134,7 +141,8 @@ export class ShareSession {
   }
 
   dismiss(): void {
-    if (this.model.getSnapshot().share?.kind === 'replaying') return;
+    const kind = this.model.getSnapshot().share?.kind;
+    if (kind === 'replaying' || kind === 'lesson') return;
     this.model.setShare(null);
   }
 
@@ -179,6 +187,15 @@ export class ShareSession {
 
   private async runReplay(state: ShareState): Promise<void> {
     const total = state.commands.length;
+    if (state.lesson) {
+      // As `kdbus-playground run` does (src/share/linked-lesson.ts): the lesson's steps first, then the commands.
+      this.model.setShare({ kind: 'lesson', steps: state.lesson.step + 1, total });
+      const failure = this.replayLesson ? await this.replayLesson(state.lesson) : 'this page has no lessons';
+      if (failure !== null) {
+        this.model.setShare({ kind: 'replay-failed', done: 0, total, reason: failure });
+        return;
+      }
+    }
     const replay = (this.replay = new CommandReplay(state.commands, {
       type: (t) => this.model.typeIntoShell(t),
       interrupted: state.interrupted,

@@ -13,6 +13,8 @@ export type ShareUi =
   /** The link names another guest image than the one this site runs. */
   | { kind: 'mismatch'; state: ShareState; siteImage: string; pinnedUrl: string | null }
   | { kind: 'waiting'; total: number }
+  /** Typing the steps of the link's lesson, up to and including its step, before its commands. */
+  | { kind: 'lesson'; steps: number; total: number }
   | { kind: 'replaying'; done: number; total: number; command: string }
   | { kind: 'replayed'; total: number }
   | { kind: 'replay-failed'; done: number; total: number; reason: string };
