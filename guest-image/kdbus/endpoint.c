@@ -179,9 +179,11 @@ exit:
 		}
 		return ERR_PTR(ret);
 	}
-	mutex_lock(&new_ep->bus->lock);
-	kdbus_trace_ep_policy(new_ep);
-	mutex_unlock(&new_ep->bus->lock);
+	if (new_ep) {	/* NULL after a negotiation */
+		mutex_lock(&new_ep->bus->lock);
+		kdbus_trace_ep_policy(new_ep);
+		mutex_unlock(&new_ep->bus->lock);
+	}
 	return new_ep;
 }
 

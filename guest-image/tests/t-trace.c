@@ -419,6 +419,54 @@ static void t_endpoint_policy(void)
 	close(ep2);
 }
 
+/*
+ * Negotiation: HELLO names X_TRACE as supported; a negotiating
+ * ENDPOINT_MAKE makes nothing and reports nothing (the fuzzer found the
+ * report dereferencing the endpoint a negotiation does not make).
+ */
+static void t_negotiation(void)
+{
+	u64 types[] = { KDBUS_ITEM_X_TRACE, KDBUS_ITEM_X_RECEIVERS, KDBUS_ITEM_MAKE_NAME };
+	struct kdbus_cmd_hello *h;
+	struct kdbus_item *neg;
+	struct kdbus_cmd *cmd;
+	struct kdbus_msg *msg;
+	struct kt_conn m;
+	struct kt_buf kb;
+	struct kt_bus b;
+	int fd;
+
+	KT_REQ_OK(kt_bus_make(&b));
+	fd = kt_open_ep(&b, NULL);
+	KT_REQ(fd >= 0);
+	h = kt_buf_init(&kb, sizeof(*h));
+	h->flags = KDBUS_FLAG_NEGOTIATE;
+	neg = kt_buf_item(&kb, KDBUS_ITEM_NEGOTIATE, types, sizeof(types));
+	kt_buf_finish(&kb);
+	KT_OK(kt_ioctl(fd, KDBUS_CMD_HELLO, kb.b));
+	KT_EQ(neg->data64[0], KDBUS_ITEM_X_TRACE);
+	KT_EQ(neg->data64[1], 0);
+	KT_EQ(neg->data64[2], 0);
+	close(fd);
+
+	KT_REQ_OK(monitor(&m, &b, KDBUS_X_TRACE_ENDPOINTS));
+	fd = kt_open_ep(&b, NULL);
+	KT_REQ(fd >= 0);
+	cmd = kt_buf_init(&kb, sizeof(*cmd));
+	cmd->flags = KDBUS_FLAG_NEGOTIATE;
+	kt_buf_str(&kb, KDBUS_ITEM_MAKE_NAME, "0-neg");
+	kt_buf_finish(&kb);
+	KT_OK(kt_ioctl(fd, KDBUS_CMD_ENDPOINT_MAKE, kb.b));
+	KT_ERR(kt_recv_notify(&m, KDBUS_ITEM_X_ENDPOINT_POLICY, 200, &msg), EAGAIN);
+	/* the handle is still fresh: a real ENDPOINT_MAKE works and is reported */
+	cmd = kt_buf_init(&kb, sizeof(*cmd));
+	kt_buf_str(&kb, KDBUS_ITEM_MAKE_NAME, "0-neg");
+	kt_buf_finish(&kb);
+	KT_OK(kt_ioctl(fd, KDBUS_CMD_ENDPOINT_MAKE, kb.b));
+	KT_OK(kt_recv_notify(&m, KDBUS_ITEM_X_ENDPOINT_POLICY, 2000, &msg));
+	close(fd);
+}
+
 const struct kt_test kt_tests_trace[] = {
 	{ "trace", "X_TRACE (extension): monitors only, known bits, one u64, once (EINVAL)", t_hello_item, 0 },
 	{ "trace", "X_RECEIVERS (extension): broadcasts, unicast signals and ID_ADD name their receivers", t_broadcast_receivers, 0 },
@@ -426,5 +474,6 @@ const struct kt_test kt_tests_trace[] = {
 	{ "trace", "X_HELLO_REFUSED (extension): pid, uid, gid, comm, masks, description", t_hello_refused, 0 },
 	{ "trace", "CONN_MASKS (extension): CONN_INFO starts with the target's attach masks", t_conn_masks, 0 },
 	{ "trace", "ENDPOINTS (extension): custom endpoints' policies at HELLO, MAKE and UPDATE", t_endpoint_policy, 0 },
+	{ "trace", "negotiation: HELLO supports X_TRACE; a negotiating ENDPOINT_MAKE makes and reports nothing", t_negotiation, 0 },
 	KT_TESTS_END
 };
