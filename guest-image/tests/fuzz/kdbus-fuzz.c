@@ -371,6 +371,8 @@ static const uint64_t item_types[] = {
 	KDBUS_ITEM_NAME_ADD, KDBUS_ITEM_NAME_REMOVE, KDBUS_ITEM_NAME_CHANGE,
 	KDBUS_ITEM_ID_ADD, KDBUS_ITEM_ID_REMOVE, KDBUS_ITEM_REPLY_TIMEOUT,
 	KDBUS_ITEM_REPLY_DEAD, 17, 0xfff, 0x100e, 0x2001, 0x7fff, 0x8007,
+	KDBUS_ITEM_X_TRACE, KDBUS_ITEM_X_RECEIVERS, KDBUS_ITEM_X_HELLO_REFUSED,
+	KDBUS_ITEM_X_ENDPOINT_POLICY, 0xa004,
 };
 #define N_ITEM_TYPES (sizeof(item_types) / sizeof(item_types[0]))
 
@@ -510,6 +512,12 @@ static void build_hello(struct bld *b, struct kdbus_cmd_hello *hp)
 		policy_items(b, 0);
 	} else if (role == 2) {
 		hp->flags |= KDBUS_HELLO_MONITOR;
+		/* the trace extension: mostly all of it, as the agent asks */
+		if (pct(70))
+			item_u64(b, KDBUS_ITEM_X_TRACE,
+				 pct(80) ? _KDBUS_X_TRACE_ALL : rnd() & 0x1f);
+	} else if (pct(2)) {
+		item_u64(b, KDBUS_ITEM_X_TRACE, _KDBUS_X_TRACE_ALL);	/* EINVAL */
 	}
 	if (pct(30)) {
 		char d[40];
