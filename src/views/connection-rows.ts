@@ -7,6 +7,7 @@
  * its bus and names visibly move between rows when ownership moves.
  */
 import { findItem } from '../trace/kdbus-items.js';
+import { ATTACH_FLAGS } from '../trace/kdbus-names.js';
 import type { BusState, ConnectionState, World } from '../model/world.js';
 
 /** Metadata items a kdbus_info can carry, in the order the list shows them. */
@@ -106,7 +107,15 @@ export function connectionRow(c: ConnectionState): ConnectionRow {
   };
 }
 
-const maskWords = (names: readonly string[]): string => (names.length ? names.join(' ').toLowerCase() : 'nothing');
+/** Attach flags kdbus defines (enum kdbus_attach_flags): a mask naming all of them is `~0`, sanitized. */
+const ALL_ATTACH = Object.keys(ATTACH_FLAGS).length;
+
+/** `creds pids`, `nothing`, or — for the 14-name list a projector cannot fit — `all metadata`. */
+function maskWords(names: readonly string[]): string {
+  if (!names.length) return 'nothing';
+  if (names.length === ALL_ATTACH) return 'all metadata';
+  return names.join(' ').toLowerCase();
+}
 
 /**
  * The row's metadata masks in words: `sends … · wants …` from its attach

@@ -309,6 +309,10 @@ describe('views: masks, receivers and refusals', () => {
     expect(byId.get(2)).toMatchObject({ attachSend: ['CREDS', 'PIDS'], attachRecv: [] });
     expect(metadataMasksText(byId.get(2)!)).toEqual({ send: 'creds pids', recv: 'nothing', exact: true });
     expect(metadataMasksText(byId.get(3)!)).toEqual({ send: 'creds', recv: 'timestamp pid_comm', exact: true });
+    // a ~0 mask (sanitized to all 14 flags) is said in two words, not fourteen
+    const all = ['TIMESTAMP', 'CREDS', 'PIDS', 'AUXGROUPS', 'NAMES', 'TID_COMM', 'PID_COMM', 'EXE', 'CMDLINE', 'CGROUP', 'CAPS', 'SECLABEL', 'AUDIT', 'CONN_DESCRIPTION'];
+    expect(metadataMasksText({ ...byId.get(3)!, attachSend: all, attachRecv: all.slice(1) }).send).toBe('all metadata');
+    expect(metadataMasksText({ ...byId.get(3)!, attachSend: all, attachRecv: all.slice(1) }).recv).toMatch(/^creds pids .* conn_description$/);
     expect(byId.get(4)).toMatchObject({ attachSend: null, attachRecv: null });
     expect(metadataMasksText(byId.get(4)!)).toEqual({ send: 'creds pids pid_comm', recv: null, exact: false });
   });
