@@ -662,6 +662,8 @@ int kdbus_cmd_update(struct kdbus_conn *conn, void __user *argp)
 		conn->attach_flags_send = send;
 	if (!ret && argv[2].item)
 		conn->attach_flags_recv = recv;
+	if (!ret && (argv[1].item || argv[2].item))
+		kdbus_trace_conn_masks(conn);
 	mutex_unlock(&bus->lock);
 exit:
 	return kdbus_args_clear(&args, ret > 0 ? 0 : ret);

@@ -15,7 +15,8 @@
  *  - REFUSED: a HELLO refused with ECONNREFUSED (extension, spec 15)
  *    arrives as a kernel message with an X_HELLO_REFUSED item.
  *  - CONN_MASKS: CONN_INFO answers begin with the target's ATTACH_FLAGS_SEND
- *    and ATTACH_FLAGS_RECV items.
+ *    and ATTACH_FLAGS_RECV items, and an UPDATE that sets either mask of a
+ *    visible connection arrives as a kernel message with X_CONN_MASKS.
  *  - ENDPOINTS: a custom endpoint's policy arrives as a kernel message with
  *    an X_ENDPOINT_POLICY item (the endpoint's name) followed by the NAME
  *    and POLICY_ACCESS items that would upload it: for every custom
@@ -47,6 +48,22 @@
 #include "queue.h"
 #include "trace.h"
 #include "util.h"
+
+/*
+ * Queues a kernel report on one monitor and frees it; no memory for it, or a
+ * full queue, counts as a dropped message like any other.
+ */
+static void kdbus_trace_queue(struct kdbus_conn *mon, struct kdbus_staging *s)
+{
+	struct kdbus_queue_entry *e;
+
+	e = s ? kdbus_queue_entry_new(mon, s, s->user) : ERR_PTR(-ENOMEM);
+	if (IS_ERR(e))
+		kdbus_conn_lost_message(mon);
+	else
+		kdbus_queue_entry_enqueue(e, NULL);
+	kdbus_staging_free(s);
+}
 
 /**
  * kdbus_trace_hello_flags() - validate the X_TRACE item of a HELLO
@@ -123,8 +140,6 @@ void kdbus_trace_hello_refused(struct kdbus_ep *ep, struct file *file,
 			       const char *description)
 {
 	struct kdbus_bus *bus = ep->bus;
-	struct kdbus_queue_entry *e;
-	struct kdbus_staging *s;
 	struct kdbus_conn *mon;
 
 	mutex_lock(&bus->lock);
@@ -132,17 +147,43 @@ void kdbus_trace_hello_refused(struct kdbus_ep *ep, struct file *file,
 		if (!(mon->trace_flags & KDBUS_X_TRACE_REFUSED) ||
 		    !kdbus_conn_active(mon))
 			continue;
-		s = kdbus_trace_refused_new(bus, mon, file, hello, send,
-					    description);
-		e = s ? kdbus_queue_entry_new(mon, s, s->user) :
-			ERR_PTR(-ENOMEM);
-		if (IS_ERR(e))
-			kdbus_conn_lost_message(mon);
-		else
-			kdbus_queue_entry_enqueue(e, NULL);
-		kdbus_staging_free(s);
+		kdbus_trace_queue(mon, kdbus_trace_refused_new(bus, mon, file,
+							       hello, send,
+							       description));
 	}
 	mutex_unlock(&bus->lock);
+}
+
+/**
+ * kdbus_trace_conn_masks() - report a connection's new attach masks
+ *			      (bus->lock held)
+ * @conn:	a connection whose UPDATE set ATTACH_FLAGS_SEND/RECV
+ *
+ * Monitors stay invisible: their own UPDATEs are not reported.
+ */
+void kdbus_trace_conn_masks(struct kdbus_conn *conn)
+{
+	struct kdbus_x_conn_masks *x;
+	struct kdbus_staging *s;
+	struct kdbus_conn *mon;
+
+	if (!conn->linked)
+		return;
+	list_for_each_entry(mon, &conn->bus->monitors_list, bus_entry) {
+		if (!(mon->trace_flags & KDBUS_X_TRACE_CONN_MASKS) ||
+		    !kdbus_conn_active(mon))
+			continue;
+		s = kdbus_staging_new_kernel(conn->bus, KDBUS_DST_ID_BROADCAST,
+					     0, KDBUS_ITEM_X_CONN_MASKS,
+					     sizeof(*x));
+		if (s) {
+			x = (struct kdbus_x_conn_masks *)s->msg->items[0].data;
+			x->id = conn->id;
+			x->attach_flags_send = conn->attach_flags_send;
+			x->attach_flags_recv = conn->attach_flags_recv;
+		}
+		kdbus_trace_queue(mon, s);
+	}
 }
 
 /* One policy report of @ep for @mon, IDs in @mon's user namespace. */
@@ -169,20 +210,6 @@ static struct kdbus_staging *kdbus_trace_ep_new(struct kdbus_conn *mon,
 	return s;
 }
 
-static void kdbus_trace_ep_queue(struct kdbus_conn *mon, struct kdbus_ep *ep)
-{
-	struct kdbus_queue_entry *e;
-	struct kdbus_staging *s;
-
-	s = kdbus_trace_ep_new(mon, ep);
-	e = s ? kdbus_queue_entry_new(mon, s, s->user) : ERR_PTR(-ENOMEM);
-	if (IS_ERR(e))
-		kdbus_conn_lost_message(mon);
-	else
-		kdbus_queue_entry_enqueue(e, NULL);
-	kdbus_staging_free(s);
-}
-
 /**
  * kdbus_trace_ep_policy() - report a custom endpoint's policy (bus->lock
  *			     held)
@@ -195,7 +222,7 @@ void kdbus_trace_ep_policy(struct kdbus_ep *ep)
 	list_for_each_entry(mon, &ep->bus->monitors_list, bus_entry)
 		if ((mon->trace_flags & KDBUS_X_TRACE_ENDPOINTS) &&
 		    kdbus_conn_active(mon))
-			kdbus_trace_ep_queue(mon, ep);
+			kdbus_trace_queue(mon, kdbus_trace_ep_new(mon, ep));
 }
 
 /**
@@ -215,7 +242,7 @@ void kdbus_trace_ep_snapshot(struct kdbus_conn *mon)
 	for (i = 0; i < n; i++) {
 		ep = kdbus_ep_from_node(nodes[i]);
 		if (ep->is_custom)
-			kdbus_trace_ep_queue(mon, ep);
+			kdbus_trace_queue(mon, kdbus_trace_ep_new(mon, ep));
 		kdbus_node_unref(nodes[i]);
 	}
 	kfree(nodes);

@@ -28,6 +28,7 @@ void kdbus_trace_receivers_set(struct kdbus_staging *s,
 void kdbus_trace_receivers_clear(struct kdbus_staging *s);
 size_t kdbus_trace_emit(const struct kdbus_staging *s,
 			const struct kdbus_conn *dst, u8 *buf);
+void kdbus_trace_conn_masks(struct kdbus_conn *conn);
 void kdbus_trace_ep_policy(struct kdbus_ep *ep);
 void kdbus_trace_ep_snapshot(struct kdbus_conn *mon);
 size_t kdbus_trace_info_prefix(const struct kdbus_conn *conn);

@@ -327,6 +327,25 @@ static void t_conn_masks(void)
 	it = KDBUS_ITEM_NEXT(info->items);
 	KT_EQ(it->data64[0], 0);
 	KT_EQ(info->size, sizeof(*info) + 48);
+	/* the UPDATE above was reported, with both masks as they are now */
+	{
+		struct kdbus_x_conn_masks *x;
+		struct kdbus_msg *msg;
+
+		KT_REQ_OK(kt_recv_notify(&m, KDBUS_ITEM_X_CONN_MASKS, 2000, &msg));
+		it = kt_msg_item(msg, KDBUS_ITEM_X_CONN_MASKS);
+		KT_REQ(it && it->size == 16 + sizeof(*x));
+		x = (struct kdbus_x_conn_masks *)(void *)it->data;
+		KT_EQ(x->id, c.id);
+		KT_EQ(x->attach_flags_send, KDBUS_ATTACH_PIDS);
+		KT_EQ(x->attach_flags_recv, 0);
+		KT_EQ(msg->src_id, 0);
+		/* a refused UPDATE, and a monitor's own, say nothing */
+		KT_ERR(kt_update_attach(&c, 1ULL << 40, 0), EINVAL);
+		KT_OK(kt_update_attach(&plain, 0, KDBUS_ATTACH_CREDS));
+		KT_ERR(kt_recv_notify(&m, KDBUS_ITEM_X_CONN_MASKS, 200, &msg), EAGAIN);
+		KT_ERR(kt_recv_notify(&plain, KDBUS_ITEM_X_CONN_MASKS, 200, &msg), EAGAIN);
+	}
 	/* without the flag: no masks */
 	KT_REQ_OK(kt_conn_info(&plain, c.id, NULL, 0, &info));
 	KT_EQ(info->size, sizeof(*info));
@@ -472,7 +491,7 @@ const struct kt_test kt_tests_trace[] = {
 	{ "trace", "X_RECEIVERS (extension): broadcasts, unicast signals and ID_ADD name their receivers", t_broadcast_receivers, 0 },
 	{ "trace", "X_RECEIVERS (extension): a receiver that cannot take the message is not named", t_receivers_exact, 0 },
 	{ "trace", "X_HELLO_REFUSED (extension): pid, uid, gid, comm, masks, description", t_hello_refused, 0 },
-	{ "trace", "CONN_MASKS (extension): CONN_INFO starts with the target's attach masks", t_conn_masks, 0 },
+	{ "trace", "CONN_MASKS (extension): CONN_INFO starts with the target's attach masks; UPDATEs are reported", t_conn_masks, 0 },
 	{ "trace", "ENDPOINTS (extension): custom endpoints' policies at HELLO, MAKE and UPDATE", t_endpoint_policy, 0 },
 	{ "trace", "negotiation: HELLO supports X_TRACE; a negotiating ENDPOINT_MAKE makes and reports nothing", t_negotiation, 0 },
 	KT_TESTS_END

@@ -29,7 +29,7 @@
  */
 import type { BusModel } from '../model/bus-model.js';
 import { type LogFilter, filterLog } from '../model/log-filter.js';
-import type { CallOutcome, LogEntry, MessageEntry } from '../model/message-log.js';
+import { type CallOutcome, isTraceReport, type LogEntry, type MessageEntry } from '../model/message-log.js';
 import type { EventIndex } from '../model/world.js';
 import type { TraceEvent } from '../trace/events.js';
 import type { Arc, BusGroup, Lifeline, LifelineKind } from './types.js';
@@ -259,7 +259,7 @@ export class DiagramLayout {
    */
   fanOut(row: number): Lifeline[] {
     const e = this.entry(row);
-    if (e?.kind !== 'message' || !e.broadcast || e.notification === 'HELLO_REFUSED' || e.notification === 'ENDPOINT_POLICY') return [];
+    if (e?.kind !== 'message' || !e.broadcast || isTraceReport(e)) return [];
     const g = this.groupOfBus.get(e.bus);
     const group = g === undefined ? undefined : this.groups[g];
     if (!group) return [];

@@ -59,6 +59,8 @@ function messageSummary(layout: DiagramLayout, row: number, e: MessageEntry, asO
     lines.push(['to', 'nobody: no connection was made']);
   } else if (e.notification === 'ENDPOINT_POLICY') {
     lines.push(['to', 'tracing monitors only (kernel extension): the bus tree shows the policy']);
+  } else if (e.notification === 'CONN_MASKS') {
+    lines.push(['to', 'tracing monitors only (kernel extension): the connection list shows the masks']);
   } else if (e.broadcast && e.receivers !== null) {
     const n = e.receivers.length;
     lines.push(['to', n ? `broadcast · received by ${n} connection${n === 1 ? '' : 's'}: ${e.receivers.map(uniqueName).join(', ')}` : 'broadcast · received by no connection']);

@@ -68,6 +68,8 @@ function notificationLabel(m: MessageEntry): string {
       return refusalLabel(m);
     case 'ENDPOINT_POLICY':
       return `ENDPOINT_POLICY ${s?.name ?? ''}`.trimEnd();
+    case 'CONN_MASKS':
+      return `CONN_MASKS ${s?.id != null ? uniqueName(s.id) : ''}`.trimEnd();
     default:
       return 'notification';
   }

@@ -26,6 +26,7 @@ const NOTIFICATIONS: ReadonlySet<string> = new Set<string>([
   'REPLY_DEAD',
   'X_HELLO_REFUSED',
   'X_ENDPOINT_POLICY',
+  'X_CONN_MASKS',
 ]);
 
 const EXPECT_REPLY = 0;
@@ -55,6 +56,9 @@ function notificationOf(items: readonly KdbusItem[]): { kind: NotificationKind; 
     if (!NOTIFICATIONS.has(it.typeName)) continue;
     // A refused HELLO is about no connection (none was made): no subject, the refusal says the rest.
     if (it.typeName === 'X_HELLO_REFUSED') return { kind: 'HELLO_REFUSED', subject: null };
+    if (it.typeName === 'X_CONN_MASKS') {
+      return { kind: 'CONN_MASKS', subject: { id: u64ToNumber(it.conn_masks.id), name: null, oldOwner: null, newOwner: null } };
+    }
     if (it.typeName === 'X_ENDPOINT_POLICY') {
       return { kind: 'ENDPOINT_POLICY', subject: { id: null, name: it.str, oldOwner: null, newOwner: null } };
     }

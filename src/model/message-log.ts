@@ -25,7 +25,9 @@ export type MessageKind = 'method-call' | 'method-return' | 'error' | 'signal' |
  * (kernel broadcasts only a tracing monitor gets): HELLO_REFUSED, a HELLO
  * refused for missing metadata (X_HELLO_REFUSED), and ENDPOINT_POLICY, a
  * custom endpoint's policy (X_ENDPOINT_POLICY; subject.name is the
- * endpoint, the world holds the policy).
+ * endpoint, the world holds the policy), and CONN_MASKS, a connection's
+ * attach masks after an UPDATE (X_CONN_MASKS; subject.id is the connection,
+ * the world holds the masks).
  */
 export type NotificationKind =
   | 'ID_ADD'
@@ -36,7 +38,19 @@ export type NotificationKind =
   | 'REPLY_TIMEOUT'
   | 'REPLY_DEAD'
   | 'HELLO_REFUSED'
-  | 'ENDPOINT_POLICY';
+  | 'ENDPOINT_POLICY'
+  | 'CONN_MASKS';
+
+/**
+ * Kernel messages of the project's trace extension that only a tracing
+ * monitor receives: they are reports about the bus, sent to nobody, so they
+ * never fan out and never carry receivers.
+ */
+const TRACE_REPORTS: ReadonlySet<NotificationKind> = new Set<NotificationKind>(['HELLO_REFUSED', 'ENDPOINT_POLICY', 'CONN_MASKS']);
+
+export function isTraceReport(e: { notification: NotificationKind | null }): boolean {
+  return e.notification !== null && TRACE_REPORTS.has(e.notification);
+}
 
 /** How a call ended: answered, answered with an error, or the kernel's REPLY_TIMEOUT / REPLY_DEAD. */
 export type CallOutcome = 'reply' | 'error' | 'timeout' | 'dead';

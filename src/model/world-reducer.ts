@@ -8,7 +8,8 @@
  * events were lost or unreadable during the snapshot, in which case absence
  * proves nothing and nothing is removed (the snapshot is marked incomplete).
  */
-import { findItem } from '../trace/kdbus-items.js';
+import { findItem, type KdbusItem } from '../trace/kdbus-items.js';
+import { KDBUS_ITEM } from '../trace/kdbus-names.js';
 import { metadataOf } from '../trace/metadata.js';
 import type { BusAddEvent, ConnAddEvent, MessageEvent, TraceEvent } from '../trace/events.js';
 import { endpointPolicyOf } from './endpoint-policy.js';
@@ -146,13 +147,31 @@ function removeBuses(world: World, refs: Iterable<number>, cause: RemovalCause, 
   return buses ? { ...world, buses } : world;
 }
 
-/** A kernel message with the extension's X_ENDPOINT_POLICY replaces that endpoint's policy. */
-function withEndpointPolicy(world: World, e: MessageEvent): World {
+/**
+ * Kernel messages of the trace extension that change the world: an
+ * X_ENDPOINT_POLICY replaces that endpoint's policy; an X_CONN_MASKS (after
+ * an UPDATE) replaces the attach-mask items of the connection's info, so
+ * everything reading them sees the masks as of that event.
+ */
+function withTraceReport(world: World, e: MessageEvent, index: EventIndex): World {
   if (e.msg.src_id !== 0 || e.msg.payload_type !== 0) return world;
-  const policy = endpointPolicyOf(e.msg.items);
   const bus = world.buses.get(e.bus);
-  if (!policy || !bus) return world;
-  return withBus(world, e.bus, { ...bus, endpointPolicies: withEntry(bus.endpointPolicies, policy.endpoint, policy) });
+  if (!bus) return world;
+  const policy = endpointPolicyOf(e.msg.items);
+  if (policy) return withBus(world, e.bus, { ...bus, endpointPolicies: withEntry(bus.endpointPolicies, policy.endpoint, policy) });
+  const first = e.msg.items[0];
+  if (first?.typeName !== 'X_CONN_MASKS') return world;
+  const m = first.conn_masks;
+  const id = u64ToNumber(m.id);
+  const conn = bus.connections.get(id);
+  if (!conn) return world;
+  const masks: KdbusItem[] = [
+    { type: KDBUS_ITEM.ATTACH_FLAGS_SEND, size: 24, typeName: 'ATTACH_FLAGS_SEND', flags: m.attach_flags_send, flagNames: m.sendNames },
+    { type: KDBUS_ITEM.ATTACH_FLAGS_RECV, size: 24, typeName: 'ATTACH_FLAGS_RECV', flags: m.attach_flags_recv, flagNames: m.recvNames },
+  ];
+  const rest = conn.info.items.filter((it) => it.typeName !== 'ATTACH_FLAGS_SEND' && it.typeName !== 'ATTACH_FLAGS_RECV');
+  const info = { ...conn.info, items: [...masks, ...rest] };
+  return withBus(world, e.bus, { ...bus, connections: withEntry(bus.connections, id, { ...conn, info, infoAt: index }) });
 }
 
 function withBus(world: World, ref: number, bus: BusState): World {
@@ -213,7 +232,7 @@ export function reduceWorld(world: World, e: TraceEvent, index: EventIndex, ctx:
     }
 
     case 'message':
-      return withEndpointPolicy(world, e);
+      return withTraceReport(world, e, index);
 
     case 'endpoint-remove': {
       const bus = world.buses.get(e.bus);

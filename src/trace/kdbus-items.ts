@@ -89,6 +89,15 @@ export interface KdbusName {
  * requires. pid/uid/gid are the kernel's view of the caller (in the
  * monitor's namespaces); `comm` is the caller's own process name.
  */
+/** `struct kdbus_x_conn_masks` (project extension): a connection's attach masks after an UPDATE. */
+export interface KdbusConnMasks {
+  id: U64;
+  attach_flags_send: U64;
+  sendNames: string[];
+  attach_flags_recv: U64;
+  recvNames: string[];
+}
+
 export interface KdbusHelloRefused {
   /** HELLO flags of the refused call. */
   flags: U64;
@@ -177,6 +186,7 @@ export type KdbusItem =
   | (ItemHeader & { typeName: 'X_TRACE'; flags: U64; flagNames: string[] })
   | (ItemHeader & { typeName: 'X_RECEIVERS'; ids: U64[] })
   | (ItemHeader & { typeName: 'X_HELLO_REFUSED'; hello_refused: KdbusHelloRefused })
+  | (ItemHeader & { typeName: 'X_CONN_MASKS'; conn_masks: KdbusConnMasks })
   | RawItem;
 
 /** An item kept undecoded: a type kdbus.h does not define, or a payload of the wrong size. */
@@ -308,6 +318,7 @@ const SIZE_RULES: Partial<Record<string, SizeRule>> = {
   // Possibly empty: a signal nobody took still carries the item (size 16).
   X_RECEIVERS: { min: 0, step: 8 },
   X_HELLO_REFUSED: { exact: 64 },
+  X_CONN_MASKS: { exact: 24 },
 };
 
 function sizeError(name: string, len: number): string | null {
@@ -491,6 +502,15 @@ function decodeItem(data: Uint8Array, type: U64, size: number, opts: ItemOptions
           // comm[16], NUL-padded (TASK_COMM_LEN); all 16 bytes when it has no NUL.
           comm: decodeCString(data.subarray(48, 64)),
         },
+      };
+    }
+    case 'X_CONN_MASKS': {
+      const [id, send, recv] = u64s(v, 3) as [U64, U64, U64];
+      return {
+        type,
+        size,
+        typeName: name,
+        conn_masks: { id, attach_flags_send: send, sendNames: flagNames(send, ATTACH_FLAGS), attach_flags_recv: recv, recvNames: flagNames(recv, ATTACH_FLAGS) },
       };
     }
     case 'PAYLOAD_INLINE': {

@@ -53,6 +53,7 @@ export const KDBUS_ITEM = {
   X_RECEIVERS: 0xa001,
   X_HELLO_REFUSED: 0xa002,
   X_ENDPOINT_POLICY: 0xa003,
+  X_CONN_MASKS: 0xa004,
 } as const;
 
 export type KdbusItemName = keyof typeof KDBUS_ITEM;

@@ -7,7 +7,7 @@
  * lays these out, and unit tests check the content.
  */
 import type { BusModel } from '../model/bus-model.js';
-import { answerAsOf, type MessageEntry } from '../model/message-log.js';
+import { answerAsOf, isTraceReport, type MessageEntry } from '../model/message-log.js';
 import { formatDbusBody, formatDbusValue } from '../dbus/format.js';
 import type { KdbusItem } from '../trace/kdbus-items.js';
 import { capabilityNames } from '../trace/kdbus-names.js';
@@ -228,6 +228,10 @@ export function itemSummary(it: KdbusItem): string {
       const r = it.hello_refused;
       return `pid ${r.pid} (${JSON.stringify(r.comm)}) uid ${r.uid} gid ${r.gid} · sends ${r.sendNames.join(' | ') || 'nothing'} · bus requires ${r.reqNames.join(' | ') || 'nothing'}`;
     }
+    case 'X_CONN_MASKS': {
+      const m = it.conn_masks;
+      return `connection ${uniqueName(u64ToNumber(m.id))} now sends ${m.sendNames.join(' | ') || 'nothing'} · wants ${m.recvNames.join(' | ') || 'nothing'}`;
+    }
     case 'UNKNOWN':
     case 'INVALID':
       return `${it.error} (${Math.floor((it.data.length * 3) / 4)} bytes kept)`;
@@ -346,7 +350,7 @@ export const REFUSED_TRUST =
 
 function receiversOf(model: BusModel, e: MessageEntry): InspectorView['receivers'] {
   const signal = e.messageKind === 'signal' || e.messageKind === 'unicast-signal' || (e.messageKind === 'notification' && e.broadcast);
-  if (!signal || e.notification === 'HELLO_REFUSED' || e.notification === 'ENDPOINT_POLICY') return null;
+  if (!signal || isTraceReport(e)) return null;
   if (e.receivers === null) return { exact: false, list: [] };
   const conns = model.snapshotAt(e.eventIndex).world.buses.get(e.bus)?.connections;
   return { exact: true, list: e.receivers.map((id) => participantLabel(id, conns?.get(id)?.names.primary ?? [])) };

@@ -19,6 +19,7 @@ import { CHAR_PX, fitText, uniqueName } from '../../src/diagram/row-text.js';
 import type { Shape } from '../../src/diagram/shapes.js';
 import type { BusModel } from '../../src/model/bus-model.js';
 import type { LogFilter } from '../../src/model/log-filter.js';
+import { isTraceReport } from '../../src/model/message-log.js';
 import { FONT_FAMILY, resolveStyle, styleRules, type DiagramTheme, type StyleRule } from './diagram-theme.js';
 import { LEGEND_ITEMS } from './legend-items.js';
 import { escapeXml, shapeMarkup } from './shape-markup.js';
@@ -80,7 +81,7 @@ export function diagramSvg(model: BusModel, options: DiagramSvgOptions): string 
   for (let r = first; r <= last; r++) {
     const e = layout.entry(r);
     // Only a broadcast whose receivers the trace does not say is approximate (an old trace).
-    if (e?.kind === 'message' && e.broadcast && e.receivers === null && e.notification !== 'HELLO_REFUSED' && e.notification !== 'ENDPOINT_POLICY') hasBroadcast = true;
+    if (e?.kind === 'message' && e.broadcast && e.receivers === null && !isTraceReport(e)) hasBroadcast = true;
   }
   const legend: string[] = [];
   let lx = PAD;

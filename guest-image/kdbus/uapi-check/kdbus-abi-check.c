@@ -12,6 +12,7 @@
 
 CHECK_SIZE(struct kdbus_cmd, 24);
 CHECK_SIZE(struct kdbus_x_hello_refused, 64);
+CHECK_SIZE(struct kdbus_x_conn_masks, 24);
 CHECK_SIZE(struct kdbus_cmd_hello, 96);
 CHECK_SIZE(struct kdbus_cmd_free, 32);
 CHECK_SIZE(struct kdbus_cmd_info, 56);

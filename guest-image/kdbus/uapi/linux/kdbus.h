@@ -291,6 +291,7 @@ enum kdbus_item_type {
 	KDBUS_ITEM_X_RECEIVERS		= 0xA001,
 	KDBUS_ITEM_X_HELLO_REFUSED	= 0xA002,
 	KDBUS_ITEM_X_ENDPOINT_POLICY	= 0xA003,
+	KDBUS_ITEM_X_CONN_MASKS		= 0xA004,
 };
 
 /**
@@ -298,7 +299,8 @@ enum kdbus_item_type {
  * @KDBUS_X_TRACE_RECEIVERS:	copies of signals carry KDBUS_ITEM_X_RECEIVERS
  * @KDBUS_X_TRACE_REFUSED:	refused HELLOs arrive as X_HELLO_REFUSED
  * @KDBUS_X_TRACE_CONN_MASKS:	CONN_INFO answers start with the target's
- *				ATTACH_FLAGS_SEND and ATTACH_FLAGS_RECV items
+ *				ATTACH_FLAGS_SEND and ATTACH_FLAGS_RECV items;
+ *				an UPDATE of them arrives as X_CONN_MASKS
  * @KDBUS_X_TRACE_ENDPOINTS:	custom endpoints' policies arrive as
  *				X_ENDPOINT_POLICY messages (at HELLO, MAKE,
  *				UPDATE)
@@ -310,6 +312,18 @@ enum kdbus_x_trace_flags {
 	KDBUS_X_TRACE_ENDPOINTS		= 1ULL << 3,
 	_KDBUS_X_TRACE_ALL		= (1ULL << 4) - 1,
 };
+
+/**
+ * struct kdbus_x_conn_masks - payload of KDBUS_ITEM_X_CONN_MASKS
+ * @id:			the connection whose masks an UPDATE changed
+ * @attach_flags_send:	its send mask now
+ * @attach_flags_recv:	its receive mask now
+ */
+struct kdbus_x_conn_masks {
+	__u64 id;
+	__u64 attach_flags_send;
+	__u64 attach_flags_recv;
+} __attribute__((__aligned__(8)));
 
 /**
  * struct kdbus_x_hello_refused - payload of KDBUS_ITEM_X_HELLO_REFUSED
