@@ -29,6 +29,18 @@ export const MACHINE_SHAPE: MachineShape = {
   devices: 'uart1,virtio-9p,virtio-console',
 };
 
+/**
+ * Promise.all, but it settles only when every promise has: a failed file
+ * must not be followed by another file's progress, which would hide the
+ * error status behind a "Loading" one.
+ */
+async function settled<T extends readonly unknown[]>(promises: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
+}
+
 export type ProgressListener = (loaded: number, total: number) => void;
 
 /** Where the guest files come from: fetch() in a browser, the file system in Node. */
@@ -232,14 +244,12 @@ export class GuestMachine implements PlaygroundEmulator {
     this.seenReports.clear();
     this.consoleTail = '';
     const manifest = (this.manifest = await this.loadManifest());
-    const bios = await this.loadArtifact('bios.bin', manifest);
-    const vgaBios = await this.loadArtifact('vgabios-stdvga.bin', manifest);
+    // Everything is fetched at once (and v86.wasm compiled meanwhile), not one file after another.
+    const wasm = this.wasmFn();
     const v86opts: V86Options = {
-      wasm_fn: await this.wasmFn(),
+      wasm_fn: undefined,
       memory_size: MEMORY_SIZE,
       vga_memory_size: VGA_MEMORY_SIZE,
-      bios: { buffer: bios.buffer as ArrayBuffer },
-      vga_bios: { buffer: vgaBios.buffer as ArrayBuffer },
       filesystem: {},
       uart1: true,
       // Port 1 (/dev/hvc1 in the guest) carries the agent's trace (docs/trace-protocol.md).
@@ -254,18 +264,31 @@ export class GuestMachine implements PlaygroundEmulator {
     let note: string | undefined;
     let replay = '';
     if (mode === 'snapshot') {
-      const loaded = await this.loadState(manifest);
+      const [fn, loaded] = await settled([wasm, this.loadState(manifest)] as const);
+      v86opts.wasm_fn = fn;
       if (typeof loaded === 'string') {
         note = `${loaded}; booting cold`;
         mode = 'cold';
       } else {
+        // No BIOS: the restored RAM holds its copy, and a restored guest never runs it.
         v86opts.initial_state = { buffer: loaded.state.buffer as ArrayBuffer };
         replay = loaded.info.consoleTail;
       }
     }
     if (mode === 'cold') {
-      v86opts.bzimage = { buffer: (await this.loadArtifact('bzImage', manifest)).buffer as ArrayBuffer };
-      v86opts.initrd = { buffer: (await this.loadArtifact('initrd.img', manifest)).buffer as ArrayBuffer };
+      // A restore needs none of these files.
+      const [fn, bios, vgaBios, bzImage, initrd] = await settled([
+        wasm,
+        this.loadArtifact('bios.bin', manifest),
+        this.loadArtifact('vgabios-stdvga.bin', manifest),
+        this.loadArtifact('bzImage', manifest),
+        this.loadArtifact('initrd.img', manifest),
+      ] as const);
+      v86opts.wasm_fn = fn;
+      v86opts.bios = { buffer: bios.buffer as ArrayBuffer };
+      v86opts.vga_bios = { buffer: vgaBios.buffer as ArrayBuffer };
+      v86opts.bzimage = { buffer: bzImage.buffer as ArrayBuffer };
+      v86opts.initrd = { buffer: initrd.buffer as ArrayBuffer };
       v86opts.cmdline = manifest.cmdline;
     }
     if (run !== this.run) throw new Error('stopped before the guest booted');

@@ -3,7 +3,7 @@
 #
 # Builds the kdbus-playground guest from Debian packages and this repo:
 #   bzImage     Linux 6.1 (linux-source-6.1), i386, tinyconfig + kernel/playground.config
-#   initrd.img  busybox-static:i386 + our tools + rootfs/, as a sorted newc cpio, lz4 -l
+#   initrd.img  busybox-static:i386 + our tools + rootfs/, as a sorted newc cpio (uncompressed)
 #   bios.bin, vgabios-stdvga.bin   Debian's seabios, as shipped
 # and writes them with manifest.json to public/guest/ (or --out DIR).
 #
@@ -150,11 +150,15 @@ configure_kernel() {
 	# shellcheck disable=SC2086 # $frags is a list of paths without spaces
 	(cd "$build/linux" && ARCH=i386 scripts/kconfig/merge_config.sh -m .config $frags >/dev/null 2>&1)
 	kmake olddefconfig
+	# A later fragment (debug.config) may set a symbol an earlier one unsets:
+	# the last line naming a symbol is the one that must hold.
+	# shellcheck disable=SC2086
 	while read -r line; do
 		case $line in CONFIG_* | "# CONFIG_"*) grep -qxF "$line" "$build/linux/.config" ||
 			die "kernel option did not take (missing dependency?): $line" ;;
 		esac
-	done < <(cat $frags)
+	done < <(cat $frags | grep -E '^(# )?CONFIG_' | tac |
+		awk '{ s = $0; sub(/^# /, "", s); sub(/[= ].*/, "", s); if (!seen[s]++) print }')
 }
 
 # kdbus is built into the kernel (it may then use any kernel function, not
@@ -250,14 +254,22 @@ initramfs_list() {
 	echo "nod /dev/null 0666 0 0 c 1 3"
 	"$stage/bin/busybox" --list-full >"$build/applets" ||
 		die "cannot run the i386 busybox to list its applets (does this kernel run 32-bit programs?)"
-	LC_ALL=C sort "$build/applets" | while read -r applet; do
-		[ "$applet" = bin/busybox ] || echo "slink /$applet /bin/busybox 0777 0 0"
-	done
+	# The applets are hard links to /bin/busybox, not symlinks: the kernel
+	# makes a link without an inode and a page of its own, which is quicker
+	# to unpack at boot and leaves fewer pages in the saved state.
+	links=$(LC_ALL=C sort "$build/applets" | grep -vx bin/busybox | sed 's|^|/|' | tr '\n' ' ')
 	echo "slink /init /bin/busybox 0777 0 0"
 	(cd "$stage" && find . -type f | LC_ALL=C sort) | while read -r f; do
 		mode=0644
 		case $f in ./bin/* | ./sbin/* | ./usr/bin/* | ./etc/init.d/* | ./usr/libexec/*) mode=0755 ;; esac
-		echo "file ${f#.} $stage/${f#./} $mode 0 0"
+		if [ "$f" = ./bin/busybox ]; then
+			line="file /bin/busybox $stage/bin/busybox $mode 0 0 ${links% }"
+			# gen_init_cpio reads lines of at most 2 * PATH_MAX + 50 bytes
+			[ ${#line} -lt 8000 ] || die "the busybox line of the initramfs list is too long (${#line} bytes)"
+			echo "$line"
+		else
+			echo "file ${f#.} $stage/${f#./} $mode 0 0"
+		fi
 	done
 }
 
@@ -267,8 +279,9 @@ build_initramfs() {
 	initramfs_list >"$build/initramfs.list"
 	[ -x "$build/linux/usr/gen_init_cpio" ] ||
 		gcc -O2 -o "$build/linux/usr/gen_init_cpio" "$build/linux/usr/gen_init_cpio.c"
-	# lz4 legacy format (-l) is what the kernel's initramfs unpacker reads.
-	"$build/linux/usr/gen_init_cpio" -t "$epoch" "$build/initramfs.list" | lz4 -l -12 -q >"$build/initrd.img"
+	# Uncompressed: the kernel unpacks it with a copy (no decompressor is built
+	# in), and a host that gzips sends it smaller than lz4 would be.
+	"$build/linux/usr/gen_init_cpio" -t "$epoch" "$build/initramfs.list" >"$build/initrd.img"
 }
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
