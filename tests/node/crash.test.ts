@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/** A kernel panic in the guest is seen on the console and reported as crashed. */
+/** A kernel panic in the guest is seen on the console, with a readable call trace, and reported as crashed. */
 import { describe, expect, it } from 'vitest';
 import type { MachineStatus } from '../../emulator/api.js';
 import { bootGuest } from '../helpers/guest.js';
@@ -16,6 +16,8 @@ describe('crash detection', () => {
       const status = await crashed;
       expect(status).toMatchObject({ state: 'crashed', report: { kind: 'panic' } });
       expect(status.state === 'crashed' && status.report.line).toMatch(/Kernel panic - not syncing: sysrq triggered crash/);
+      // KALLSYMS: the call trace names functions, not bare addresses (issue #2: readable Oops traces).
+      await expect.poll(() => guest.console(), { timeout: 5000 }).toMatch(/Call Trace:\r?\n(?:.*\r?\n)*? sysrq_handle_crash\+0x[0-9a-f]+\/0x[0-9a-f]+/);
       await expect(guest.run('true')).rejects.toThrow();
 
       await guest.machine.restart();
