@@ -17,7 +17,11 @@ export interface LogFilter {
   /** Message kinds to keep (default: all). */
   messageKinds?: readonly MessageKind[];
   bus?: number;
-  /** A connection id: sender, destination, or the subject of a notification. */
+  /**
+   * A connection id: sender, destination, the subject of a notification, or
+   * one of a signal's receivers (when the trace names them: the kernel's
+   * trace extension).
+   */
   connection?: number;
   /** Case-insensitive part of a sender or destination name, or of a NAME_* notification's name. */
   name?: string;
@@ -34,7 +38,8 @@ function messageMatches(m: MessageEntry, f: LogFilter, name: string | null, text
   if (f.messageKinds && !f.messageKinds.includes(m.messageKind)) return false;
   if (f.connection !== undefined) {
     const c = f.connection;
-    if (m.sender !== c && m.destination !== c && m.subject?.id !== c && m.subject?.oldOwner !== c && m.subject?.newOwner !== c) {
+    if (m.sender !== c && m.destination !== c && m.subject?.id !== c && m.subject?.oldOwner !== c && m.subject?.newOwner !== c
+      && !m.receivers?.includes(c)) {
       return false;
     }
   }

@@ -215,6 +215,13 @@ describe('model: receivers and refused HELLOs', () => {
     expect(model.filter({ kinds: ['message'], text: 'hello_refused' })).toEqual([refused!.index]);
     expect(model.filter({ kinds: ['message'], messageKinds: ['notification'] })).toEqual([idAdd!.index, refused!.index]);
   });
+
+  it("a connection filter keeps the signals it received, not those it did not take", () => {
+    // :1.4 neither sent nor was addressed by anything here: only Tick names it as a receiver.
+    expect(model.filter({ kinds: ['message'], connection: 4 })).toEqual([tick!.index]);
+    // :1.3: Tick (receiver), and both Pokes (their destination, taken or not).
+    expect(model.filter({ kinds: ['message'], connection: 3 })).toEqual([tick!.index, dropped!.index, delivered!.index]);
+  });
 });
 
 // ---- the diagram ----
