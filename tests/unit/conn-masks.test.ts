@@ -8,10 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import { DiagramLayout } from '../../src/diagram/diagram-layout.js';
 import { messageLabel } from '../../src/diagram/row-text.js';
-import { BusModel } from '../../src/model/bus-model.js';
+import type { BusModel } from '../../src/model/bus-model.js';
 import type { TraceEvent } from '../../src/trace/events.js';
 import { connectionGroups, metadataMasksText } from '../../src/views/connection-rows.js';
-import { eventsOf } from '../fixtures/traces/diagram-scenarios.js';
+import { eventsOf, modelOf } from '../fixtures/traces/diagram-scenarios.js';
 import { ITEM, KDBUS, TraceStream, concat, item, items, kdbusInfo, kdbusMsg, u64 } from '../helpers/trace-builder.js';
 
 const X_CONN_MASKS = 0xa004;
@@ -43,8 +43,7 @@ function rowAt(m: BusModel, eventIndex: number) {
 }
 
 describe('X_CONN_MASKS (trace extension)', () => {
-  const m = new BusModel();
-  m.applyAll(traceWith(masksMsg(2, PIDS, TIMESTAMP | CREDS, 4), masksMsg(2, 0n, 0n, 5), masksMsg(9, 0n, 0n, 6)));
+  const m = modelOf(traceWith(masksMsg(2, PIDS, TIMESTAMP | CREDS, 4), masksMsg(2, 0n, 0n, 5), masksMsg(9, 0n, 0n, 6)));
   const [first, second, stranger] = m.messages;
 
   it('replaces the masks from each UPDATE on, keeping the rest of the info', () => {

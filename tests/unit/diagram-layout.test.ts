@@ -7,14 +7,9 @@ import { isPendingAsOf } from '../../src/diagram/row-shapes.js';
 import { BusModel } from '../../src/model/bus-model.js';
 import type { LogFilter } from '../../src/model/log-filter.js';
 import type { TraceEvent } from '../../src/trace/events.js';
-import { BusScript, ECHO, busyScenario, echoScenario } from '../fixtures/traces/diagram-scenarios.js';
+import { BusScript, busyScenario, ECHO, echoScenario, modelOf } from '../fixtures/traces/diagram-scenarios.js';
 import { KDBUS, items, kdbusMsg } from '../helpers/trace-builder.js';
 
-function modelOf(events: readonly TraceEvent[]): BusModel {
-  const m = new BusModel();
-  m.applyAll(events);
-  return m;
-}
 
 function layoutOf(model: BusModel, filter: LogFilter = {}): DiagramLayout {
   const l = new DiagramLayout(filter);

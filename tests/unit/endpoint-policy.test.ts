@@ -11,12 +11,12 @@ import { DiagramLayout } from '../../src/diagram/diagram-layout.js';
 import { rowSummary } from '../../src/diagram/row-summary.js';
 import { messageLabel } from '../../src/diagram/row-text.js';
 import { checkExpectations } from '../../src/lessons/index.js';
-import { BusModel } from '../../src/model/bus-model.js';
+import type { BusModel } from '../../src/model/bus-model.js';
 import { endpointPolicyOf } from '../../src/model/endpoint-policy.js';
 import type { TraceEvent } from '../../src/trace/events.js';
 import { parseTraceLines, serializeTraceLine } from '../../src/trace/jsonl.js';
 import { busTree } from '../../src/views/bus-tree.js';
-import { eventsOf } from '../fixtures/traces/diagram-scenarios.js';
+import { eventsOf, modelOf } from '../fixtures/traces/diagram-scenarios.js';
 import { KDBUS, TraceStream, cstr, item, items, kdbusMsg } from '../helpers/trace-builder.js';
 
 const X_ENDPOINT_POLICY = 0xa003;
@@ -47,11 +47,6 @@ function traceWith(...msgs: Uint8Array[]): TraceEvent[] {
   return eventsOf(s.bytes());
 }
 
-function modelOf(events: readonly TraceEvent[]): BusModel {
-  const m = new BusModel();
-  m.applyAll(events);
-  return m;
-}
 
 const guestsOf = (m: BusModel) => busTree(m.world)[0]!.buses[0]!.endpoints.find((e) => e.name === '0-guests')!;
 

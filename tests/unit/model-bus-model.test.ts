@@ -9,6 +9,7 @@ import type { TraceEvent } from '../../src/trace/events.js';
 import { FrameReader } from '../../src/trace/frame-reader.js';
 import { parseTraceLines, serializeTraceLine } from '../../src/trace/jsonl.js';
 import { ITEM, KDBUS, TraceStream, concat, fields, items, kdbusInfo, kdbusMsg, notification } from '../helpers/trace-builder.js';
+import { modelOf } from '../fixtures/traces/diagram-scenarios.js';
 
 const ECHO = 'org.example.Echo';
 const PATH = '/org/example/Echo';
@@ -86,11 +87,6 @@ function eventsOf(stream: TraceStream): TraceEvent[] {
   return events;
 }
 
-function modelOf(events: TraceEvent[]): BusModel {
-  const m = new BusModel();
-  m.applyAll(events);
-  return m;
-}
 
 /** The world reduced to what a test can state in full. */
 function shape(w: World) {

@@ -13,7 +13,7 @@ import { BROADCAST_NOTE, rowSummary } from '../../src/diagram/row-summary.js';
 import { allColumns, DEFAULT_METRICS, diagramWidth } from '../../src/diagram/metrics.js';
 import { messageLabel } from '../../src/diagram/row-text.js';
 import { checkExpectations, type LessonExpectation } from '../../src/lessons/index.js';
-import { BusModel } from '../../src/model/bus-model.js';
+import type { BusModel } from '../../src/model/bus-model.js';
 import type { MessageEntry } from '../../src/model/message-log.js';
 import { normaliseTrace } from '../../src/share/normalise.js';
 import { parseItems } from '../../src/trace/kdbus-items.js';
@@ -22,7 +22,7 @@ import type { TraceEvent } from '../../src/trace/events.js';
 import { connectionGroups, metadataMasksText } from '../../src/views/connection-rows.js';
 import { inspectMessage, REFUSED_TRUST } from '../../src/views/inspector.js';
 import { diagramSvg } from '../../web/diagram/export.js';
-import { eventsOf } from '../fixtures/traces/diagram-scenarios.js';
+import { eventsOf, modelOf } from '../fixtures/traces/diagram-scenarios.js';
 import { ITEM, KDBUS, TraceStream, concat, item, items, kdbusInfo, kdbusMsg, notification, u64 } from '../helpers/trace-builder.js';
 
 // ---- the extension's items, as the kernel writes them ----
@@ -73,11 +73,6 @@ function traceWith(...msgs: Uint8Array[]): TraceEvent[] {
   return eventsOf(s.bytes());
 }
 
-function modelOf(events: readonly TraceEvent[]): BusModel {
-  const m = new BusModel();
-  m.applyAll(events);
-  return m;
-}
 
 const messagesOf = (m: BusModel): MessageEntry[] => [...m.messages];
 

@@ -2,11 +2,38 @@
 /** The `?` overlay: every keyboard shortcut of the page and of the diagram. */
 import { SHORTCUTS } from '../../src/views/shortcuts.js';
 
+interface KeyHelp {
+  keys: string;
+  description: string;
+}
+
 interface Props {
-  diagramShortcuts: readonly { keys: string; description: string }[];
+  diagramShortcuts: readonly KeyHelp[];
   /** In presentation mode, its keys (shown first: they take precedence over the ones below). */
-  presentationKeys?: readonly { keys: string; description: string }[];
+  presentationKeys?: readonly KeyHelp[];
   onClose(): void;
+}
+
+/** A titled section of key rows; nothing when it has no keys. */
+function KeyRows({ title, keys, prefix }: { title: string; keys: readonly KeyHelp[]; prefix: string }) {
+  if (keys.length === 0) return null;
+  return (
+    <>
+      <tr>
+        <th colSpan={2} className="section">
+          {title}
+        </th>
+      </tr>
+      {keys.map((s) => (
+        <tr key={`${prefix}:${s.keys}`}>
+          <th>
+            <kbd>{s.keys}</kbd>
+          </th>
+          <td>{s.description}</td>
+        </tr>
+      ))}
+    </>
+  );
 }
 
 export function HelpOverlay({ diagramShortcuts, presentationKeys = [], onClose }: Props) {
@@ -20,19 +47,7 @@ export function HelpOverlay({ diagramShortcuts, presentationKeys = [], onClose }
         <table className="shortcuts">
           {presentationKeys.length > 0 && (
             <tbody data-testid="help-presentation">
-              <tr>
-                <th colSpan={2} className="section">
-                  Presentation mode
-                </th>
-              </tr>
-              {presentationKeys.map((s) => (
-                <tr key={`p:${s.keys}`}>
-                  <th>
-                    <kbd>{s.keys}</kbd>
-                  </th>
-                  <td>{s.description}</td>
-                </tr>
-              ))}
+              <KeyRows title="Presentation mode" keys={presentationKeys} prefix="p" />
             </tbody>
           )}
           <tbody>
@@ -49,21 +64,7 @@ export function HelpOverlay({ diagramShortcuts, presentationKeys = [], onClose }
                 <td>{s.description}</td>
               </tr>
             ))}
-            {diagramShortcuts.length > 0 && (
-              <tr>
-                <th colSpan={2} className="section">
-                  Sequence diagram
-                </th>
-              </tr>
-            )}
-            {diagramShortcuts.map((s) => (
-              <tr key={`d:${s.keys}`}>
-                <th>
-                  <kbd>{s.keys}</kbd>
-                </th>
-                <td>{s.description}</td>
-              </tr>
-            ))}
+            <KeyRows title="Sequence diagram" keys={diagramShortcuts} prefix="d" />
           </tbody>
         </table>
         <button type="button" onClick={onClose} autoFocus>
