@@ -10,8 +10,9 @@ export default defineConfig({
   root: 'web',
   base: process.env.BASE_PATH ?? './',
   publicDir: '../public',
-  // pinGuestImage: dist/guest/<imagehash>/ and dist/guest/images.json, for share links (web/share/pinned-images.ts).
-  plugins: [react(), pinGuestImage(fileURLToPath(new URL('./dist', import.meta.url)))],
+  // pinGuestImage: dist/guest/<imagehash>/ for this image and the newest older ones in git history,
+  // and dist/guest/images.json, for share links (web/share/pinned-images.ts).
+  plugins: [react(), pinGuestImage(fileURLToPath(new URL('./dist', import.meta.url)), fileURLToPath(new URL('.', import.meta.url)))],
   worker: { format: 'es' },
   build: {
     outDir: '../dist',

@@ -8,6 +8,7 @@
  * working clean playground; a link for another guest image says so; embed
  * mode shows the terminal and the diagram only. Needs `npm run build` first.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -291,6 +292,31 @@ describe('share links', () => {
     expect(fetched.some((u) => u.endsWith(`/guest/${currentImage}/manifest.json`))).toBe(true);
     const link = await pinned.page.getByTestId('share-url').inputValue();
     expect(link).toContain(`?image=${currentImage}#share=`);
+  }, TEST_MS);
+
+  it('an older image restored from git history by the build boots from its own folder (cold: no state is kept)', async (ctx) => {
+    const images = (JSON.parse(readFileSync(`${DIST}guest/images.json`, 'utf8')) as { images: string[] }).images;
+    const older = images.filter((h) => h !== currentImage);
+    if (older.length === 0) {
+      // Only a shallow clone has no older images to pin; anywhere else that is a bug.
+      const shallow = spawnSync('git', ['rev-parse', '--is-shallow-repository'], { encoding: 'utf8' }).stdout.trim();
+      expect(shallow, 'a full clone must give the build older images').toBe('true');
+      ctx.skip();
+      return;
+    }
+    const image = older[0]!;
+    const manifest = JSON.parse(readFileSync(`${DIST}guest/${image}/manifest.json`, 'utf8')) as { kernelRelease?: string };
+    expect(existsSync(`${DIST}guest/${image}/state.json`)).toBe(false);
+    const pinned = await playground(`${site.url}?image=${image}`);
+    const fetched: string[] = [];
+    pinned.page.on('request', (r) => fetched.push(r.url()));
+    await expectCleanPlayground(pinned.page);
+    expect(fetched.some((u) => u.endsWith(`/guest/${image}/bzImage`))).toBe(true);
+    expect(fetched.some((u) => /\/guest\/bzImage$/.test(u))).toBe(false);
+    if (manifest.kernelRelease) {
+      await typeLine(pinned.page, 'uname -r');
+      await waitForText(pinned.page, new RegExp(`^${manifest.kernelRelease.replace(/[.+]/g, '\\$&')}$`, 'm'));
+    }
   }, TEST_MS);
 
   it('embed mode shows the terminal and the diagram only, and replays a link', async () => {

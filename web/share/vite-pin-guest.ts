@@ -1,23 +1,25 @@
 // SPDX-License-Identifier: MIT
 /**
- * Build step (Node, used by vite.config.ts): keep the guest image
- * addressable by its hash. After the build it copies dist/guest/* to
- * dist/guest/<imagehash>/ and writes dist/guest/images.json listing every
- * such folder, so a share link made with this image can still boot it
- * (?image=<hash>) after a later deployment brings a new one — if that
- * deployment keeps the folder (copy older dist/guest/<hash>/ folders into
- * the new dist/guest/ before publishing; the index lists whatever is there).
+ * Build step (Node, used by vite.config.ts): keep guest images addressable
+ * by their hash. After the build it copies dist/guest/* to
+ * dist/guest/<imagehash>/, restores the newest older images from git history
+ * (pin-history.ts), and writes dist/guest/images.json listing every such
+ * folder, so a share link made with an earlier image can still boot it
+ * (?image=<hash>). Folders a deployment carries over are listed too.
  */
 import { copyFile, link, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Plugin } from 'vite';
 import { imageHashOf } from '../../src/share/image-hash.js';
 import { IMAGE_HASH_PATTERN } from '../../src/share/link.js';
+import { pinFromHistory } from './pin-history.js';
 import { IMAGES_INDEX } from './pinned-images.js';
 
-async function pin(guestDir: string): Promise<string> {
+async function pin(guestDir: string, repo: string): Promise<string> {
   const manifest = JSON.parse(await readFile(join(guestDir, 'manifest.json'), 'utf8')) as { files: Record<string, { sha256: string }> };
   const hash = await imageHashOf(manifest);
+  const history = await pinFromHistory(repo, guestDir, hash);
+  for (const why of history.skipped) console.warn(`pinned images: skipped ${why}`);
   const into = join(guestDir, hash);
   await mkdir(into, { recursive: true });
   for (const name of await readdir(guestDir)) {
@@ -36,14 +38,18 @@ async function pin(guestDir: string): Promise<string> {
   return hash;
 }
 
-export function pinGuestImage(outDir: string): Plugin {
+/**
+ * @param outDir the build's dist/
+ * @param repo the git checkout whose history holds the older images
+ */
+export function pinGuestImage(outDir: string, repo: string): Plugin {
   return {
     name: 'kdbus-playground:pin-guest-image',
     apply: 'build',
     async closeBundle() {
       const guestDir = join(outDir, 'guest');
       if (!(await stat(join(guestDir, 'manifest.json')).then(() => true, () => false))) return;
-      await pin(guestDir);
+      await pin(guestDir, repo);
     },
   };
 }
