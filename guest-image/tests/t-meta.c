@@ -35,6 +35,23 @@ static int have_audit(void)
 	return access("/proc/self/loginuid", R_OK) == 0;
 }
 
+/* The first line of a file, without its newline; 0 or -1. */
+static int read_line(const char *path, char *buf, size_t n)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t len;
+
+	if (fd < 0)
+		return -1;
+	len = read(fd, buf, n - 1);
+	close(fd);
+	if (len <= 0)
+		return -1;
+	buf[len] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
+}
+
 /* A bus with owner mask ALL, a sender A (send ALL, description "sender",
  * owns org.kt.meta) and a receiver R (recv ALL, send ALL). */
 static void setup(struct kt_bus *b, struct kt_conn *a, struct kt_conn *r)
@@ -1338,8 +1355,47 @@ static void t_fake_creds_errors(void)
 	KT_EQ(kt_wait_child(pid), 0);
 }
 
+/*
+ * §13.3 SECLABEL and AUDIT with an LSM and audit in the kernel (the debug
+ * guest has AppArmor and audit; the public guest has neither, for size,
+ * and skips this): the sender's label as /proc/self/attr/current shows it,
+ * and the login uid and session it was given.
+ */
+static void t_seclabel_audit(void)
+{
+	char label[256], session[32];
+	struct kdbus_msg *m;
+	struct kdbus_item *it;
+	struct kt_conn a, r;
+	struct kt_bus b;
+	pid_t pid;
+
+	if (!have_seclabel() || !have_audit())
+		kt_skip("no LSM or no audit in this kernel (the debug guest has both)");
+	pid = kt_fork();
+	if (pid == 0) {
+		/* a login uid of its own (root may set it): a new session too */
+		KT_REQ_OK(kt_write_file("/proc/self/loginuid", "4321"));
+		KT_REQ(read_line("/proc/self/sessionid", session, sizeof(session)) == 0);
+		KT_REQ(read_line("/proc/self/attr/current", label, sizeof(label)) == 0);
+		setup(&b, &a, &r);
+		m = send_recv(&a, &r, 1);
+		it = kt_msg_item(m, KDBUS_ITEM_SECLABEL);
+		if (KT_CHECK(it) && !KT_CHECK(!strcmp(it->str, label)))
+			kt_diag("SECLABEL %s, /proc/self/attr/current %s", it->str, label);
+		it = kt_msg_item(m, KDBUS_ITEM_AUDIT);
+		if (KT_CHECK(it)) {
+			KT_EQ(it->audit.loginuid, 4321);
+			KT_EQ(it->audit.sessionid, strtoul(session, NULL, 10));
+		}
+		_exit(kt_failed);
+	}
+	KT_EQ(kt_wait_child(pid), 0);
+}
+
 const struct kt_test kt_tests_meta[] = {
 	{ "meta", "message metadata: every item in §13.3 order, no SECLABEL/AUDIT without LSM/audit", t_order, 0 },
+	{ "meta", "SECLABEL is the sender's LSM label, AUDIT its login uid and session (with an LSM and audit)", t_seclabel_audit, 0 },
 	{ "meta", "TIMESTAMP: per-bus seqnum, clocks at send; notifications carry TIMESTAMP only", t_timestamp, 0 },
 	{ "meta", "CREDS (eight ids), AUXGROUPS ascending, PIDS of a forked sender", t_creds_auxgroups, 0 },
 	{ "meta", "all receivers of one message see the same items; 300 AUXGROUPS ascending", t_consistent, 0 },
