@@ -732,6 +732,7 @@ int kdbus_cmd_conn_info(struct kdbus_conn *conn, void __user *argp)
 	struct kdbus_cmd_info *cmd;
 	struct kdbus_info *info;
 	u64 mask, off = 0, sz = 0;
+	size_t prefix;
 	int ret;
 	struct kdbus_arg argv[] = {
 		{ .type = KDBUS_ITEM_NEGOTIATE },
@@ -758,13 +759,13 @@ int kdbus_cmd_conn_info(struct kdbus_conn *conn, void __user *argp)
 		goto exit_unlock;
 	/* spec 4.9: no implicit items, no /proc restriction, no TIMESTAMP */
 	mask &= target->attach_flags_send & ~KDBUS_ATTACH_TIMESTAMP;
-	info = kdbus_meta_info_new(target->meta, target, mask, conn,
-				   kdbus_trace_info_prefix(conn));
+	prefix = kdbus_trace_info_prefix(conn);
+	info = kdbus_meta_info_new(target->meta, target, mask, conn, prefix);
 	if (IS_ERR(info)) {
 		ret = PTR_ERR(info);
 		goto exit_unlock;
 	}
-	if (kdbus_trace_info_prefix(conn))
+	if (prefix)
 		kdbus_trace_info_masks(info, target);
 	info->id = target->id;
 	info->flags = target->flags;

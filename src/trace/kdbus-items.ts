@@ -152,6 +152,14 @@ export const STRING_ITEM_NAMES: readonly StringItemName[] = [
   'X_ENDPOINT_POLICY',
 ];
 
+const STRING_ITEMS: ReadonlySet<string> = new Set(STRING_ITEM_NAMES);
+
+/** Whether an item name is one of those whose payload is a NUL-terminated string. */
+export function isStringItemName(name: string): name is StringItemName {
+  return STRING_ITEMS.has(name);
+}
+
+
 export type KdbusItem =
   | (ItemHeader & { typeName: 'NEGOTIATE'; types: U64[] })
   | (ItemHeader & { typeName: 'PAYLOAD_VEC'; vec: { size: U64; address: U64 } })
@@ -344,6 +352,7 @@ function decodeItem(data: Uint8Array, type: U64, size: number, opts: ItemOptions
   }
   const bad = sizeError(name, data.length);
   if (bad) return raw(type, size, data, 'INVALID', bad);
+  if (isStringItemName(name)) return { type, size, typeName: name, str: decodeCString(data) };
   const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
   switch (name) {
     case 'NEGOTIATE':
@@ -376,17 +385,6 @@ function decodeItem(data: Uint8Array, type: U64, size: number, opts: ItemOptions
       };
     case 'BLOOM_MASK':
       return { type, size, typeName: name, data: encodeBase64(data) };
-    case 'DST_NAME':
-    case 'MAKE_NAME':
-    case 'NAME':
-    case 'TID_COMM':
-    case 'PID_COMM':
-    case 'EXE':
-    case 'CGROUP':
-    case 'SECLABEL':
-    case 'CONN_DESCRIPTION':
-    case 'X_ENDPOINT_POLICY':
-      return { type, size, typeName: name, str: decodeCString(data) };
     case 'CMDLINE': {
       // The arguments are NUL-separated, the last one NUL-terminated.
       const end = data.length > 0 && data[data.length - 1] === 0 ? data.length - 1 : data.length;

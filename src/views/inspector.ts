@@ -143,6 +143,11 @@ function dbusFlagsText(flags: number): string {
 
 /** One line about an item's content. */
 export function itemSummary(it: KdbusItem): string {
+  if ('str' in it) {
+    return it.typeName === 'X_ENDPOINT_POLICY'
+      ? `policy of endpoint ${JSON.stringify(it.str)} (the NAME and POLICY_ACCESS items that follow)`
+      : JSON.stringify(it.str);
+  }
   switch (it.typeName) {
     case 'PAYLOAD_INLINE': {
       const p = it.payload;
@@ -164,18 +169,6 @@ export function itemSummary(it: KdbusItem): string {
       return `generation ${it.bloom_filter.generation}, ${Math.floor((it.bloom_filter.data.length * 3) / 4)} bytes`;
     case 'BLOOM_MASK':
       return `${Math.floor((it.data.length * 3) / 4)} bytes`;
-    case 'DST_NAME':
-    case 'MAKE_NAME':
-    case 'NAME':
-    case 'TID_COMM':
-    case 'PID_COMM':
-    case 'EXE':
-    case 'CGROUP':
-    case 'SECLABEL':
-    case 'CONN_DESCRIPTION':
-      return JSON.stringify(it.str);
-    case 'X_ENDPOINT_POLICY':
-      return `policy of endpoint ${JSON.stringify(it.str)} (the NAME and POLICY_ACCESS items that follow)`;
     case 'CMDLINE':
       return it.args.map((a) => JSON.stringify(a)).join(' ');
     case 'ATTACH_FLAGS_SEND':
