@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { stripWasmCustomSections } from './web/build/vite-strip-wasm.js';
 import { pinGuestImage } from './web/share/vite-pin-guest.js';
 
 // BASE_PATH lets the static build live under any path (default: relative, so
@@ -10,9 +11,10 @@ export default defineConfig({
   root: 'web',
   base: process.env.BASE_PATH ?? './',
   publicDir: '../public',
+  // stripWasmCustomSections: v86.wasm without its debug info and names, ~100 kB less to download.
   // pinGuestImage: dist/guest/<imagehash>/ for this image and the newest older ones in git history,
   // and dist/guest/images.json, for share links (web/share/pinned-images.ts).
-  plugins: [react(), pinGuestImage(fileURLToPath(new URL('./dist', import.meta.url)), fileURLToPath(new URL('.', import.meta.url)))],
+  plugins: [react(), stripWasmCustomSections(), pinGuestImage(fileURLToPath(new URL('./dist', import.meta.url)), fileURLToPath(new URL('.', import.meta.url)))],
   worker: { format: 'es' },
   build: {
     outDir: '../dist',

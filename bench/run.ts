@@ -87,7 +87,7 @@ function mtime(path: string): number {
 function ensureBuilt(): void {
   const built = mtime(join(DIST, 'index.html'));
   const inputs = ['manifest.json', 'state.json'].map((f) => mtime(join(REPO_ROOT, 'public/guest', f)));
-  const why = !built || !existsSync(join(DIST, 'guest/state.bin.zst')) ? 'dist/ is missing or incomplete'
+  const why = !built || !existsSync(join(DIST, 'guest/state.bin.xz')) ? 'dist/ is missing or incomplete'
     : inputs.some((t) => t > built) ? 'dist/ is older than public/guest/' : null;
   if (!why) return;
   log(`${why}: running npm run build first`);

@@ -2,7 +2,7 @@
 /**
  * What a first visit transfers: for every file the page really fetched, its
  * size raw, gzip -9 and brotli (quality 11), as a static host that compresses
- * would send it. A file that does not get smaller (the zstd state) counts as
+ * would send it. A file that does not get smaller (the xz state) counts as
  * is, since a host sends it uncompressed then.
  */
 import { readFile } from 'node:fs/promises';
@@ -15,7 +15,7 @@ const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
 
 export interface FileSize {
-  /** Site path, e.g. guest/state.bin.zst. */
+  /** Site path, e.g. guest/state.bin.xz. */
   path: string;
   kind: string;
   raw: number;

@@ -8,6 +8,7 @@
  */
 import { V86, type V86Options } from 'v86';
 import { ArtifactError, parseManifest, verifyArtifact, type ArtifactName, type GuestManifest } from '../src/guest/manifest.js';
+import { decodeState } from '../src/guest/state-encoding.js';
 import { STATE_FILE, STATE_INFO_FILE, parseStateInfo, staleReason, type MachineShape, type StateInfo } from '../src/guest/state.js';
 import type {
   BootMode, BytesListener, ExecResult, MachineStatus, PlaygroundEmulator, ReportListener, StartOptions, StatusListener,
@@ -233,9 +234,9 @@ export class GuestMachine implements PlaygroundEmulator {
     const info = parseStateInfo(json);
     const stale = staleReason(info, manifest, MACHINE_SHAPE);
     if (stale) return `the saved state is stale: ${stale}`;
-    const state = await this.load(STATE_FILE);
-    await verifyArtifact(STATE_FILE, state, info.state);
-    return { info, state };
+    const stored = await this.load(STATE_FILE);
+    await verifyArtifact(STATE_FILE, stored, info.state);
+    return { info, state: await decodeState(STATE_FILE, stored) };
   }
 
   private async startOnce(options: StartOptions, run: number): Promise<void> {

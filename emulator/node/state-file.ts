@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: MIT
 /**
- * Makes the instant-start state: boot cold in Node, quiesce, save, compress
- * with zstd (which v86 decompresses itself on restore), and record what the
- * state was made from in state.json. Skipped when the state on disk is still
- * valid for the current guest artifacts and v86.
+ * Makes the instant-start state: boot cold in Node, quiesce, save, encode
+ * (the x86 branch filter, then xz: src/guest/state-encoding.ts), and record
+ * what the state was made from in state.json. Skipped when the state on
+ * disk is still valid for the current guest artifacts and v86.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { init as zstdInit, compress } from '@bokuweb/zstd-wasm';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { parseManifest, sha256Hex, verifyArtifact } from '../../src/guest/manifest.js';
-import { STATE_FILE, STATE_INFO_FILE, parseStateInfo, staleReason, type StateInfo } from '../../src/guest/state.js';
+import { decodeState } from '../../src/guest/state-encoding.js';
+import { STATE_FILE, STATE_FORMAT, STATE_INFO_FILE, parseStateInfo, staleReason, type StateInfo } from '../../src/guest/state.js';
+import { encodeX86Branches } from '../../src/guest/x86-branch-filter.js';
 import { GuestMachine, MACHINE_SHAPE, MEMORY_SIZE, V86_VERSION } from '../machine.js';
 import { GUEST_DIR, NodeAssetSource } from './assets.js';
 
@@ -50,7 +52,7 @@ const QUIESCE = [
  * line: the kernel then zeroes every page it frees (and, at boot, all of
  * RAM), so what the fill below cannot reach (the compressed kernel the boot
  * left in low memory, freed slab objects) is zero too and compresses away:
- * ~190 KB less zstd state. A cold boot does without it (zeroing ~100 MB at
+ * ~190 KB less compressed state. A cold boot does without it (zeroing ~100 MB at
  * boot costs it ~0.1 s under emulation); a restored guest keeps zeroing
  * freed pages, as before.
  */
@@ -64,6 +66,27 @@ class StateBootAssets extends NodeAssetSource {
     if (typeof json.cmdline === 'string') json.cmdline = `${json.cmdline} ${STATE_CMDLINE_EXTRA}`;
     return new TextEncoder().encode(JSON.stringify(json));
   }
+}
+
+/**
+ * The stored form of a state (see state-encoding.ts), by Debian's xz (xz-utils):
+ * preset 9e, a dictionary as large as the state (the decoder allocates it),
+ * CRC32 (the check the browser's decoder knows). Checked by decoding it back.
+ */
+export async function encodeState(raw: Uint8Array): Promise<Uint8Array> {
+  const filtered = raw.slice();
+  encodeX86Branches(filtered);
+  const dict = Math.min(64, Math.max(1, 2 ** Math.ceil(Math.log2(raw.length / 2 ** 20))));
+  const xz = spawnSync('xz', ['--format=xz', '--check=crc32', '--threads=1', `--lzma2=preset=9e,dict=${dict}MiB`, '--stdout'], {
+    input: filtered,
+    maxBuffer: raw.length + 2 ** 20,
+  });
+  if (xz.error) throw new Error(`xz could not run (${xz.error.message}); it is in Debian's xz-utils: apt-get install xz-utils`);
+  if (xz.status !== 0) throw new Error(`xz failed (${xz.status}): ${xz.stderr.toString().trim()}`);
+  const packed = new Uint8Array(xz.stdout);
+  const back = await decodeState(STATE_FILE, packed);
+  if (back.length !== raw.length || Buffer.compare(back, raw) !== 0) throw new Error('the encoded state does not decode to the saved one');
+  return packed;
 }
 
 /** What the shell showed at save time, from the last banner on: replayed on restore. */
@@ -86,11 +109,10 @@ export async function makeState(dir = GUEST_DIR, log: (s: string) => void = () =
   const raw = await machine.saveState();
   const consoleTail = screenAtSave(machine.recentConsole());
   await machine.stop();
-  await zstdInit();
-  const packed = compress(raw, 19);
+  const packed = await encodeState(raw);
   const manifest = parseManifest(JSON.parse(await readFile(dir + 'manifest.json', 'utf8')));
   const info: StateInfo = {
-    format: 1,
+    format: STATE_FORMAT,
     kernelSha256: manifest.files.bzImage.sha256,
     initrdSha256: manifest.files['initrd.img'].sha256,
     v86Version: V86_VERSION,
@@ -106,6 +128,8 @@ export async function makeState(dir = GUEST_DIR, log: (s: string) => void = () =
   await rename(dir + STATE_FILE + '.tmp', dir + STATE_FILE);
   await writeFile(dir + STATE_INFO_FILE + '.tmp', JSON.stringify(info, null, 2) + '\n');
   await rename(dir + STATE_INFO_FILE + '.tmp', dir + STATE_INFO_FILE);
-  log(`state: ${raw.length} B raw, ${packed.length} B zstd-19`);
+  // A format 1 state left from before, which the build would otherwise copy into dist/.
+  await rm(dir + 'state.bin.zst', { force: true });
+  log(`state: ${raw.length} B raw, ${packed.length} B filtered + xz`);
   return info;
 }

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: MIT
 /**
  * The saved machine state for instant start (public/guest/state.json beside
- * state.bin.zst). A state is only valid for the exact kernel, initrd, v86 build
+ * state.bin.xz, stored as state-encoding.ts says). A state is only valid for the exact kernel, initrd, v86 build
  * and machine shape it was made with, so all of those are recorded and checked.
  */
 import { ArtifactError, type ArtifactEntry, type GuestManifest } from './manifest.js';
 
-export const STATE_FILE = 'state.bin.zst';
+export const STATE_FILE = 'state.bin.xz';
+/** 1: state.bin.zst, zstd as v86 restores it; 2: state.bin.xz, see state-encoding.ts. */
+export const STATE_FORMAT = 2;
 export const STATE_INFO_FILE = 'state.json';
 
 export interface StateInfo {
-  format: 1;
+  /** Older formats are parsed, to be reported stale rather than malformed. */
+  format: 1 | 2;
   /** sha256 of the bzImage and initrd the state was booted from. */
   kernelSha256: string;
   initrdSha256: string;
@@ -30,7 +33,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 export function parseStateInfo(json: unknown): StateInfo {
-  if (!isRecord(json) || json.format !== 1 || typeof json.kernelSha256 !== 'string' ||
+  if (!isRecord(json) || (json.format !== 1 && json.format !== 2) || typeof json.kernelSha256 !== 'string' ||
       typeof json.initrdSha256 !== 'string' || typeof json.v86Version !== 'string' ||
       typeof json.memorySize !== 'number' || !isRecord(json.state) ||
       typeof json.state.sha256 !== 'string' || typeof json.state.size !== 'number' ||
@@ -53,6 +56,7 @@ export interface MachineShape {
 
 /** Why a state cannot be used with this guest and emulator, or null when it can. */
 export function staleReason(info: StateInfo, manifest: GuestManifest, shape: MachineShape): string | null {
+  if (info.format !== STATE_FORMAT) return `it was saved in format ${info.format}, this is ${STATE_FORMAT}`;
   if (info.kernelSha256 !== manifest.files.bzImage.sha256) return 'it was made from another bzImage';
   if (info.initrdSha256 !== manifest.files['initrd.img'].sha256) return 'it was made from another initrd.img';
   if (info.v86Version !== shape.v86Version) return `it was made with v86 ${info.v86Version}, this is ${shape.v86Version}`;

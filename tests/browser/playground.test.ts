@@ -5,10 +5,11 @@
  * Needs `npm run build` first (dist/ with the guest and its saved state).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser } from 'playwright-core';
+import { wasmSections } from '../../web/build/wasm-custom-sections.js';
 import { closeCheckedPages, launchChromium } from '../helpers/browser-suite.js';
 import { flipByte, startStaticServer, type StaticServer } from '../helpers/static-server.js';
 import {
@@ -62,6 +63,14 @@ function escape(s: string): string {
 }
 
 describe('playground in the browser', () => {
+  it('ships v86.wasm without custom sections (the boots below run it)', async () => {
+    const wasm = (await readdir(`${DIST}assets`)).filter((name) => name.endsWith('.wasm'));
+    expect(wasm).toHaveLength(1);
+    const sections = wasmSections(new Uint8Array(await readFile(`${DIST}assets/${wasm[0]}`)));
+    expect(sections.filter((s) => s.id === 0).map((s) => s.name)).toEqual([]);
+    expect(sections.some((s) => s.id === 10)).toBe(true); // the code section
+  });
+
   it('restores the snapshot to a prompt and runs uname -r', async () => {
     const { page } = await playground();
     const t0 = Date.now();
@@ -176,15 +185,15 @@ describe('playground in the browser', () => {
     expect(await page.getByTestId('restart').isVisible()).toBe(true);
   }, TEST_MS);
 
-  it('reports a corrupt state.bin.zst by name (snapshot)', async () => {
-    const path = `${DIST}guest/state.bin.zst`;
+  it('reports a corrupt state.bin.xz by name (snapshot)', async () => {
+    const path = `${DIST}guest/state.bin.xz`;
     expect(existsSync(path), `${path} is missing: npm run build makes it`).toBe(true);
-    const server = await modifiedSite({ 'guest/state.bin.zst': flipByte(await readFile(path)) });
+    const server = await modifiedSite({ 'guest/state.bin.xz': flipByte(await readFile(path)) });
     const t0 = Date.now();
     const { page } = await playground('', server);
     const text = await waitForState(page, 'error', 15_000);
     console.log(`corrupt state: "${text}" after ${Date.now() - t0} ms`);
-    expect(text).toMatch(/^Error: state\.bin\.zst: sha256 .* does not match/);
+    expect(text).toMatch(/^Error: state\.bin\.xz: sha256 .* does not match/);
   }, TEST_MS);
 
   it('reports a missing bzImage by name (cold boot)', async () => {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** npx kdbus-playground exec, run as a user would: a real child process. */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,14 +75,29 @@ describe('kdbus-playground exec', () => {
 
   it('names a corrupt saved state', () => {
     const dir = damagedGuest((d) => {
-      const f = join(d, 'state.bin.zst');
+      const f = join(d, 'state.bin.xz');
       const b = readFileSync(f);
       b[100]! ^= 0xff;
       writeFileSync(f, b);
     });
     const r = cli(['exec', 'true'], { KP_GUEST_DIR: dir });
     expect(r.status).toBe(125);
-    expect(r.stderr).toMatch(/state\.bin\.zst: sha256/);
+    expect(r.stderr).toMatch(/state\.bin\.xz: sha256/);
+  });
+
+  it('names a saved state that matches its sha256 but does not decompress', () => {
+    const dir = damagedGuest((d) => {
+      const f = join(d, 'state.bin.xz');
+      const b = readFileSync(f);
+      b[b.length >> 1]! ^= 0x40;
+      writeFileSync(f, b);
+      const info = JSON.parse(readFileSync(join(d, 'state.json'), 'utf8')) as { state: { sha256: string } };
+      info.state.sha256 = createHash('sha256').update(b).digest('hex');
+      writeFileSync(join(d, 'state.json'), JSON.stringify(info));
+    });
+    const r = cli(['exec', 'true'], { KP_GUEST_DIR: dir });
+    expect(r.status).toBe(125);
+    expect(r.stderr).toMatch(/state\.bin\.xz: could not be decompressed: corrupt data/);
   });
 
   it('explains bad arguments', () => {

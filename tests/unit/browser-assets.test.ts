@@ -50,8 +50,8 @@ describe('BrowserAssetSource.load', () => {
     vi.stubGlobal('fetch', async () => new Response('', { status: 500, statusText: 'Internal Server Error' }));
     await expect(new BrowserAssetSource('http://host/guest/').load('bzImage')).rejects.toThrow(/^bzImage: HTTP 500/);
     vi.stubGlobal('fetch', async () => { throw new TypeError('Failed to fetch'); });
-    await expect(new BrowserAssetSource('http://host/guest/').load('state.bin.zst')).rejects.toMatchObject({
-      file: 'state.bin.zst', message: expect.stringMatching(/^state\.bin\.zst: could not be fetched/),
+    await expect(new BrowserAssetSource('http://host/guest/').load('state.bin.xz')).rejects.toMatchObject({
+      file: 'state.bin.xz', message: expect.stringMatching(/^state\.bin\.xz: could not be fetched/),
     });
   });
 });
