@@ -20,7 +20,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../emulator/node/assets.js';
@@ -32,6 +32,7 @@ export const IPC_SOURCE = join(REPO_ROOT, 'guest-image/bench/ipc-bench.c');
 export const MEMFD_STEPS_SOURCE = join(REPO_ROOT, 'guest-image/bench/memfd-steps.c');
 const CC = 'i686-linux-gnu-gcc';
 const GUEST_BINARY = '/tmp/ipc-bench';
+const STEPS_BINARY = '/tmp/memfd-steps';
 /**
  * Round trips per run (each after a tenth as warm-up): 64 B (rtt and meta),
  * 64 KiB / 1 MiB (rtt), and per case of the memfd benchmark.
@@ -141,7 +142,7 @@ export function compileIpcBench(source: string = IPC_SOURCE): string {
   if (cc.error || cc.status !== 0) {
     throw new Error(`${CC} is not installed (Debian: apt-get install gcc-i686-linux-gnu libc6-dev-i386-cross)`);
   }
-  const binary = join(mkdtempSync(join(tmpdir(), 'kp-ipc-bench-')), 'ipc-bench');
+  const binary = join(mkdtempSync(join(tmpdir(), 'kp-ipc-bench-')), basename(source, '.c'));
   const r = spawnSync(CC, ['-static', '-O2', '-s', '-Wall', '-Wextra', '-Werror',
     '-I', join(REPO_ROOT, 'guest-image/kdbus/uapi'), '-o', binary, source], { encoding: 'utf8' });
   if (r.error || r.status !== 0) {
@@ -179,8 +180,8 @@ type Guest = Awaited<ReturnType<typeof bootGuest>>;
  * real-time task for it: that is the tracer's cost (bench/trace.ts measures
  * it), not kdbus's. Compare kdbus with AF_UNIX untraced, as one would without strace.
  */
-async function prepareGuest(guest: Guest, binary: string, log: (line: string) => void): Promise<void> {
-  await guest.machine.putFile(GUEST_BINARY, new Uint8Array(readFileSync(binary)), 0o755);
+async function prepareGuest(guest: Guest, binary: string, guestPath: string, log: (line: string) => void): Promise<void> {
+  await guest.machine.putFile(guestPath, new Uint8Array(readFileSync(binary)), 0o755);
   const stop = await guest.run('kill $(pidof kdbus-agent) 2>/dev/null; while pidof kdbus-agent >/dev/null; do sleep 0.1; done; echo stopped');
   if (stop.status !== 0 || !stop.stdout.includes('stopped')) throw new Error(`could not stop the trace agent: ${stop.stderr.trim()}`);
   log('  IPC: trace agent stopped for the measurement');
@@ -193,10 +194,10 @@ async function prepareGuest(guest: Guest, binary: string, log: (line: string) =>
 export async function measureMemfdSteps(binary: string, reps: number, log: (line: string) => void = () => {}): Promise<string> {
   const guest = await bootGuest('snapshot');
   try {
-    await prepareGuest(guest, binary, log);
-    const warm = await withTimeout(guest.run(`${GUEST_BINARY} -n ${Math.max(2, Math.floor(reps / 3))}`), PER_RUN_TIMEOUT_MS, 'the memfd-steps warm-up run hung');
+    await prepareGuest(guest, binary, STEPS_BINARY, log);
+    const warm = await withTimeout(guest.run(`${STEPS_BINARY} -n ${Math.max(2, Math.floor(reps / 3))}`), PER_RUN_TIMEOUT_MS, 'the memfd-steps warm-up run hung');
     if (warm.status !== 0) throw new Error(`memfd-steps warm-up run exited with ${warm.status}: ${warm.stderr.trim()}`);
-    const r = await withTimeout(guest.run(`${GUEST_BINARY} -n ${reps}`), PER_RUN_TIMEOUT_MS, 'memfd-steps hung');
+    const r = await withTimeout(guest.run(`${STEPS_BINARY} -n ${reps}`), PER_RUN_TIMEOUT_MS, 'memfd-steps hung');
     if (r.status !== 0) throw new Error(`memfd-steps exited with ${r.status}: ${r.stderr.trim()}`);
     return r.stdout;
   } finally {
@@ -208,7 +209,7 @@ export async function measureMemfdSteps(binary: string, reps: number, log: (line
 export async function measureIpc(runs: number, binary: string, log: (line: string) => void = () => {}): Promise<IpcResult> {
   const guest = await bootGuest('snapshot');
   try {
-    await prepareGuest(guest, binary, log);
+    await prepareGuest(guest, binary, GUEST_BINARY, log);
     const cmd = `${GUEST_BINARY} -n ${IPC_ITERATIONS.small} -N ${IPC_ITERATIONS.big} -m ${IPC_ITERATIONS.memfd}`;
     // One run first, not counted: v86 compiles hot guest code as it goes, and
     // the guest gets faster for many seconds (kdbus's paths start cold).

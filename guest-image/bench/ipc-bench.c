@@ -237,6 +237,8 @@ static void full_pread(int fd, uint8_t *p, size_t len, uint64_t off)
 
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r == 0)
+			errno = EBADMSG;	/* the memfd ends before the item's range */
 		if (r <= 0)
 			die("pread memfd");
 		p += r;
