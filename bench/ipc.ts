@@ -7,17 +7,20 @@
  * PASS/MISS (a miss is not a failure):
  *   rtt    payload both ways, 64 B, 64 KiB, 1 MiB: kdbus <= 1.5x the AF_UNIX
  *          latency at 64 B;
- *   memfd  1 MiB one way as a sealed memfd (re-sent, or made fresh per call)
- *          vs copied through AF_UNIX: re-sent memfd <= 0.5x AF_UNIX (issue #4);
+ *   memfd  1 MiB one way as a sealed memfd (re-sent, or made fresh per call;
+ *          the receiver pread()s it, or mmap()s it) vs copied through AF_UNIX:
+ *          re-sent memfd <= 0.5x AF_UNIX (issue #4);
  *   meta   64 B kdbus calls with all metadata attached vs none (no goal).
  *
  * run.ts measures it in a fresh Node process (node.ts, job 'ipc'); for a
- * quick look alone: npx tsx bench/ipc.ts [--runs N]
+ * quick look alone: npx tsx bench/ipc.ts [--runs N]. With --steps it runs
+ * guest-image/bench/memfd-steps instead: every step of the memfd and AF_UNIX
+ * transfers timed on its own in one guest process (where the time goes).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../emulator/node/assets.js';
@@ -26,8 +29,10 @@ import { formatMs, table, verdict } from './report.js';
 import { summarize, type Summary } from './stats.js';
 
 export const IPC_SOURCE = join(REPO_ROOT, 'guest-image/bench/ipc-bench.c');
+export const MEMFD_STEPS_SOURCE = join(REPO_ROOT, 'guest-image/bench/memfd-steps.c');
 const CC = 'i686-linux-gnu-gcc';
 const GUEST_BINARY = '/tmp/ipc-bench';
+const STEPS_BINARY = '/tmp/memfd-steps';
 /**
  * Round trips per run (each after a tenth as warm-up): 64 B (rtt and meta),
  * 64 KiB / 1 MiB (rtt), and per case of the memfd benchmark.
@@ -37,8 +42,8 @@ export const IPC_ITERATIONS = { small: 500, big: 20, memfd: 40 };
 export const IPC_TARGET_RATIO = 1.5;
 /** The goal of issue #4: passing 1 MiB as a re-sent sealed memfd takes at most this many AF_UNIX copies. */
 export const IPC_MEMFD_TARGET_RATIO = 0.5;
-/** Lines per run: 3 sizes x 2 transports, 3 memfd cases, 2 metadata cases. */
-const LINES_PER_RUN = 11;
+/** Lines per run: 3 sizes x 2 transports, 5 memfd cases (2 x 2 kdbus, AF_UNIX), 2 metadata cases. */
+const LINES_PER_RUN = 13;
 const PER_RUN_TIMEOUT_MS = 300_000;
 
 export type Transport = 'kdbus' | 'af_unix';
@@ -46,6 +51,12 @@ export type IpcBench = 'rtt' | 'memfd' | 'meta';
 const BENCHES: readonly string[] = ['rtt', 'memfd', 'meta'];
 /** kdbus memfd cases: one memfd re-sent by every call, or one made (and timed) per call. */
 export type MemfdVariant = 'resent' | 'fresh';
+/**
+ * How the kdbus receiver takes in the memfd: pread() of all of it into its
+ * buffer, or mmap() read-only (the only way before the "receive" field).
+ */
+export type MemfdReceive = 'pread' | 'mmap';
+const RECEIVES: readonly string[] = ['pread', 'mmap'];
 /** Attach masks of both connections of the meta benchmark: 0 or _KDBUS_ATTACH_ALL. */
 export type MetaVariant = 'none' | 'all';
 
@@ -66,6 +77,8 @@ export interface IpcLine {
   msg_size?: number;
   /** meta only: the metadata items of that reply, in pool order (e.g. "creds"). */
   meta_items?: string[];
+  /** memfd kdbus lines only: how the receiver took the memfd in; absent in older results: mmap. */
+  receive?: MemfdReceive;
 }
 
 export interface IpcResult {
@@ -90,6 +103,7 @@ export interface IpcRow {
 /** memfd: one kdbus case vs the AF_UNIX copy of the same 1 MiB. */
 export interface MemfdRow {
   variant: MemfdVariant;
+  receive: MemfdReceive;
   bytes: number;
   kdbusUs: Summary;
   unixUs: Summary;
@@ -122,24 +136,24 @@ export interface IpcSummary {
   meta: MetaSummary;
 }
 
-/** Compiles ipc-bench (static i386) into a scratch folder; returns its path. */
-export function compileIpcBench(): string {
+/** Compiles a guest benchmark program (static i386) into a scratch folder; returns its path. */
+export function compileIpcBench(source: string = IPC_SOURCE): string {
   const cc = spawnSync(CC, ['--version'], { encoding: 'utf8' });
   if (cc.error || cc.status !== 0) {
     throw new Error(`${CC} is not installed (Debian: apt-get install gcc-i686-linux-gnu libc6-dev-i386-cross)`);
   }
-  const binary = join(mkdtempSync(join(tmpdir(), 'kp-ipc-bench-')), 'ipc-bench');
+  const binary = join(mkdtempSync(join(tmpdir(), 'kp-ipc-bench-')), basename(source, '.c'));
   const r = spawnSync(CC, ['-static', '-O2', '-s', '-Wall', '-Wextra', '-Werror',
-    '-I', join(REPO_ROOT, 'guest-image/kdbus/uapi'), '-o', binary, IPC_SOURCE], { encoding: 'utf8' });
+    '-I', join(REPO_ROOT, 'guest-image/kdbus/uapi'), '-o', binary, source], { encoding: 'utf8' });
   if (r.error || r.status !== 0) {
-    throw new Error(`${CC} failed on ${IPC_SOURCE}: ${(r.stderr || r.error?.message || '').trim().split('\n')[0]}`);
+    throw new Error(`${CC} failed on ${source}: ${(r.stderr || r.error?.message || '').trim().split('\n')[0]}`);
   }
   return binary;
 }
 
-/** Compiles ipc-bench, hands its path to fn and removes it afterwards. */
-export async function withIpcBench<T>(fn: (binary: string) => Promise<T>): Promise<T> {
-  const binary = compileIpcBench();
+/** Compiles ipc-bench (or another guest benchmark), hands its path to fn and removes it afterwards. */
+export async function withIpcBench<T>(fn: (binary: string) => Promise<T>, source: string = IPC_SOURCE): Promise<T> {
+  const binary = compileIpcBench(source);
   try {
     return await fn(binary);
   } finally {
@@ -151,24 +165,51 @@ export function parseIpcOutput(stdout: string): IpcLine[] {
   const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as IpcLine);
   for (const l of lines) {
     if ((l.transport !== 'kdbus' && l.transport !== 'af_unix') || (l.bench !== undefined && !BENCHES.includes(l.bench))
-      || !(l.rtt_us > 0) || !(l.per_sec > 0)) {
+      || (l.receive !== undefined && !RECEIVES.includes(l.receive)) || !(l.rtt_us > 0) || !(l.per_sec > 0)) {
       throw new Error(`unexpected ipc-bench line: ${JSON.stringify(l)}`);
     }
   }
   return lines;
 }
 
+type Guest = Awaited<ReturnType<typeof bootGuest>>;
+
+/**
+ * Puts the binary into the guest and stops the trace agent. The agent watches
+ * every bus with a monitor, which gets a copy of each message and wakes a
+ * real-time task for it: that is the tracer's cost (bench/trace.ts measures
+ * it), not kdbus's. Compare kdbus with AF_UNIX untraced, as one would without strace.
+ */
+async function prepareGuest(guest: Guest, binary: string, guestPath: string, log: (line: string) => void): Promise<void> {
+  await guest.machine.putFile(guestPath, new Uint8Array(readFileSync(binary)), 0o755);
+  const stop = await guest.run('kill $(pidof kdbus-agent) 2>/dev/null; while pidof kdbus-agent >/dev/null; do sleep 0.1; done; echo stopped');
+  if (stop.status !== 0 || !stop.stdout.includes('stopped')) throw new Error(`could not stop the trace agent: ${stop.stderr.trim()}`);
+  log('  IPC: trace agent stopped for the measurement');
+}
+
+/**
+ * memfd-steps in one booted guest: a warm-up run (not shown: v86 compiles hot
+ * code as it goes), then one run of `reps` repetitions per step; its output.
+ */
+export async function measureMemfdSteps(binary: string, reps: number, log: (line: string) => void = () => {}): Promise<string> {
+  const guest = await bootGuest('snapshot');
+  try {
+    await prepareGuest(guest, binary, STEPS_BINARY, log);
+    const warm = await withTimeout(guest.run(`${STEPS_BINARY} -n ${Math.max(2, Math.floor(reps / 3))}`), PER_RUN_TIMEOUT_MS, 'the memfd-steps warm-up run hung');
+    if (warm.status !== 0) throw new Error(`memfd-steps warm-up run exited with ${warm.status}: ${warm.stderr.trim()}`);
+    const r = await withTimeout(guest.run(`${STEPS_BINARY} -n ${reps}`), PER_RUN_TIMEOUT_MS, 'memfd-steps hung');
+    if (r.status !== 0) throw new Error(`memfd-steps exited with ${r.status}: ${r.stderr.trim()}`);
+    return r.stdout;
+  } finally {
+    await guest.machine.stop();
+  }
+}
+
 /** Boots one guest (snapshot), puts the binary in and runs it `runs` times. */
 export async function measureIpc(runs: number, binary: string, log: (line: string) => void = () => {}): Promise<IpcResult> {
   const guest = await bootGuest('snapshot');
   try {
-    await guest.machine.putFile(GUEST_BINARY, new Uint8Array(readFileSync(binary)), 0o755);
-    // The trace agent watches every bus with a monitor, which gets a copy of each message and
-    // wakes a real-time task for it: that is the tracer's cost (bench/trace.ts measures it),
-    // not kdbus's. Compare kdbus with AF_UNIX untraced, as one would without strace.
-    const stop = await guest.run('kill $(pidof kdbus-agent) 2>/dev/null; while pidof kdbus-agent >/dev/null; do sleep 0.1; done; echo stopped');
-    if (stop.status !== 0 || !stop.stdout.includes('stopped')) throw new Error(`could not stop the trace agent: ${stop.stderr.trim()}`);
-    log('  IPC: trace agent stopped for the measurement');
+    await prepareGuest(guest, binary, GUEST_BINARY, log);
     const cmd = `${GUEST_BINARY} -n ${IPC_ITERATIONS.small} -N ${IPC_ITERATIONS.big} -m ${IPC_ITERATIONS.memfd}`;
     // One run first, not counted: v86 compiles hot guest code as it goes, and
     // the guest gets faster for many seconds (kdbus's paths start cold).
@@ -211,7 +252,8 @@ export function sizeName(bytes: number): string {
 /** One run's round trips on one line, for the progress log. */
 export function describeRun(lines: readonly IpcLine[]): string {
   return lines.map((l) => {
-    const what = benchOf(l) === 'rtt' ? l.transport : `${benchOf(l)} ${l.transport === 'kdbus' ? l.variant : l.transport}`;
+    const kdbusCase = `${l.variant ?? ''}${benchOf(l) === 'memfd' ? `/${receiveOf(l)}` : ''}`;
+    const what = benchOf(l) === 'rtt' ? l.transport : `${benchOf(l)} ${l.transport === 'kdbus' ? kdbusCase : l.transport}`;
     return `${what} ${sizeName(l.bytes)} ${formatUs(l.rtt_us)}`;
   }).join(', ');
 }
@@ -220,11 +262,17 @@ function benchOf(l: IpcLine): IpcBench {
   return l.bench ?? 'rtt';
 }
 
+/** How a memfd line's receiver took the memfd in; results from before the field mapped it. */
+function receiveOf(l: IpcLine): MemfdReceive {
+  return l.receive ?? 'mmap';
+}
+
 /** The lines of one benchmark case over all runs; throws when a run lacks it. */
-function linesOf(result: IpcResult, bench: IpcBench, transport: Transport, variant?: string): IpcLine[] {
+function linesOf(result: IpcResult, bench: IpcBench, transport: Transport, variant?: string, receive?: MemfdReceive): IpcLine[] {
   const lines = result.runs.flat()
-    .filter((l) => benchOf(l) === bench && l.transport === transport && (variant === undefined || l.variant === variant));
-  if (!lines.length) throw new Error(`no ${bench} ${transport}${variant ? ` ${variant}` : ''} figure`);
+    .filter((l) => benchOf(l) === bench && l.transport === transport && (variant === undefined || l.variant === variant)
+      && (receive === undefined || receiveOf(l) === receive));
+  if (!lines.length) throw new Error(`no ${bench} ${transport}${variant ? ` ${variant}` : ''}${receive ? ` ${receive}` : ''} figure`);
   return lines;
 }
 
@@ -254,20 +302,27 @@ export function ipcRows(result: IpcResult): IpcRow[] {
   });
 }
 
-/** memfd: each kdbus case against the AF_UNIX copy; the goal applies to the re-sent memfd. */
+/**
+ * memfd: each kdbus case against the AF_UNIX copy; the goal applies to the
+ * re-sent memfd, whichever way the receiver takes it in. Results from before
+ * the pread() receiver have mmap rows only.
+ */
 export function memfdRows(result: IpcResult): MemfdRow[] {
   const unix = linesOf(result, 'memfd', 'af_unix');
   const unixUs = summarize(unix.map((l) => l.rtt_us));
-  return (['resent', 'fresh'] as const).map((variant) => {
-    const k = linesOf(result, 'memfd', 'kdbus', variant);
+  const kdbus = result.runs.flat().filter((l) => benchOf(l) === 'memfd' && l.transport === 'kdbus');
+  const receives = (['pread', 'mmap'] as const).filter((r) => kdbus.some((l) => receiveOf(l) === r));
+  if (!receives.length) throw new Error('no memfd kdbus figure');
+  return receives.flatMap((receive) => (['resent', 'fresh'] as const).map((variant) => {
+    const k = linesOf(result, 'memfd', 'kdbus', variant, receive);
     const kdbusUs = summarize(k.map((l) => l.rtt_us));
     const ratio = kdbusUs.median / unixUs.median;
     const targetRatio = variant === 'resent' ? IPC_MEMFD_TARGET_RATIO : undefined;
     return {
-      variant, bytes: k[0]?.bytes ?? 0, kdbusUs, unixUs, ratio, targetRatio,
+      variant, receive, bytes: k[0]?.bytes ?? 0, kdbusUs, unixUs, ratio, targetRatio,
       pass: targetRatio === undefined ? undefined : ratio <= targetRatio,
     };
-  });
+  }));
 }
 
 /** meta: medians with no metadata and with all of it, and their ratio. */
@@ -309,7 +364,7 @@ export function memfdTable(rows: readonly MemfdRow[]): string {
   return table(
     ['1 MiB one way', 'kdbus RTT', '(min-max)', 'AF_UNIX RTT', '(min-max)', 'kdbus/AF_UNIX', 'target', 'result'],
     rows.map((r) => [
-      r.variant === 'resent' ? 'memfd, made once, re-sent' : 'memfd, fresh per call',
+      `${r.variant === 'resent' ? 'memfd, made once, re-sent' : 'memfd, fresh per call'}; ${r.receive}()`,
       formatUs(r.kdbusUs.median), `${formatUs(r.kdbusUs.min)}-${formatUs(r.kdbusUs.max)}`,
       formatUs(r.unixUs.median), `${formatUs(r.unixUs.min)}-${formatUs(r.unixUs.max)}`,
       `${r.ratio.toFixed(2)}x`, r.targetRatio === undefined ? '-' : `<= ${r.targetRatio}x`, verdict(r.pass),
@@ -334,7 +389,7 @@ export function metaTable(meta: MetaSummary): string {
 export function ipcReport(summary: IpcSummary, runs: number): string[] {
   const rows = summary.rtt;
   const small = rows.find((r) => r.bytes === 64);
-  const resent = summary.memfd.find((r) => r.variant === 'resent');
+  const resent = summary.memfd.filter((r) => r.variant === 'resent');
   return [
     `kdbus vs AF_UNIX round trips in the guest (${runs} run${runs === 1 ? '' : 's'} of guest-image/bench/ipc-bench`
     + ' in one boot after a warm-up run, medians):',
@@ -351,16 +406,18 @@ export function ipcReport(summary: IpcSummary, runs: number): string[] {
     'A sealed memfd vs a copy through AF_UNIX (issue #4), same runs, medians:',
     memfdTable(summary.memfd),
     '',
-    resent
-      ? `Goal: a re-sent 1 MiB memfd <= ${IPC_MEMFD_TARGET_RATIO}x the AF_UNIX copy: ${resent.ratio.toFixed(2)}x,`
-        + ` ${verdict(resent.pass)}`
+    resent.length
+      ? `Goal: a re-sent 1 MiB memfd <= ${IPC_MEMFD_TARGET_RATIO}x the AF_UNIX copy: `
+        + resent.map((r) => `${r.ratio.toFixed(2)}x with ${r.receive}(), ${verdict(r.pass)}`).join('; ')
       : `Goal: a re-sent 1 MiB memfd <= ${IPC_MEMFD_TARGET_RATIO}x the AF_UNIX copy: no figure`,
-    'A round trip moves 1 MiB one way and an 8-byte answer back; the receiver reads one byte per 4 KiB page and',
-    'answers their sum. kdbus: a SYNC_REPLY call whose only payload is a PAYLOAD_MEMFD item; the server mmaps the',
-    'installed memfd read-only, reads, unmaps, closes, FREEs and replies with a PAYLOAD_VEC. "re-sent": one memfd,',
-    'filled and sealed before the warm-up, goes with every call (the goal applies to this zero-copy case); "fresh":',
-    'every call also runs memfd_create, write() of 1 MiB, F_ADD_SEALS and close, inside the timing. AF_UNIX: write()',
-    `1 MiB, the peer read()s it all and writes the sum back. ${IPC_ITERATIONS.memfd} round trips per case and run.`,
+    'A round trip moves 1 MiB one way and an 8-byte answer back; the receiver reads one byte per 4 KiB page of all',
+    'the bytes it received and answers their sum. kdbus: a SYNC_REPLY call whose only payload is a PAYLOAD_MEMFD',
+    'item; the server pread()s all of the installed memfd into its buffer ("pread()") or mmaps it read-only and',
+    'unmaps it after reading ("mmap()"), then closes it, FREEs and replies with a PAYLOAD_VEC. "re-sent": one memfd,',
+    'filled and sealed before the warm-up, goes with every call (the goal applies to this case); "fresh": every call',
+    'also runs memfd_create, write() of 1 MiB, F_ADD_SEALS and close, inside the timing. AF_UNIX: write() 1 MiB, the',
+    `peer read()s it all into its buffer and writes the sum back. ${IPC_ITERATIONS.memfd} round trips per case and run.`,
+    'Where the time goes: npx tsx bench/ipc.ts --steps (guest-image/bench/memfd-steps.c).',
     '',
     'Metadata on a 64 B kdbus call (same runs, medians):',
     metaTable(summary.meta),
@@ -375,10 +432,18 @@ export function ipcReport(summary: IpcSummary, runs: number): string[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', short: 'n', default: '5' } } });
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', short: 'n', default: '5' }, steps: { type: 'boolean', default: false } },
+  });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs wants a whole number >= 1, not ${values.runs}`);
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (values.steps) {
+    // Many repetitions per step: single steps are short, and the host's load shows in the means.
+    const out = await withIpcBench((binary) => measureMemfdSteps(binary, 300, log), MEMFD_STEPS_SOURCE);
+    process.stdout.write(out);
+    return;
+  }
   const before = loadavg()[0] ?? 0;
   const result = await withIpcBench((binary) => measureIpc(runs, binary, log));
   const after = loadavg()[0] ?? 0;

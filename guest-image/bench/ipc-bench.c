@@ -28,17 +28,25 @@
  *            writes it back (write/read loops: large payloads take several
  *            calls); the client checks the same two bytes.
  *
- * bench "memfd" (1 MiB one way, an 8-byte answer back): the receiver reads
- * one byte per 4 KiB page (byte p of page p) and answers their sum, which
- * the client checks.
+ * bench "memfd" (1 MiB one way, an 8-byte answer back): the receiver gets
+ * all 1 MiB, reads one byte per 4 KiB page of it (byte p of page p) and
+ * answers their sum, which the client checks.
  *   kdbus resent  the client SENDs a SYNC_REPLY call whose only payload is
  *            a PAYLOAD_MEMFD item: a memfd (MFD_ALLOW_SEALING) filled with
  *            1 MiB by write() and sealed (SHRINK|GROW|WRITE|SEAL) once before
  *            the warm-up, and sent again by every call. The server RECVs,
- *            mmaps the installed memfd read-only, reads the bytes, unmaps,
- *            closes and FREEs it, and replies with the sum as a PAYLOAD_VEC.
+ *            takes in the installed memfd (below), reads the bytes, closes
+ *            it, FREEs the call and replies with the sum as a PAYLOAD_VEC.
  *   kdbus fresh   the same, but every round trip creates, fills (write() of
  *            1 MiB), seals, sends and closes a new memfd: that work is timed.
+ *   Each kdbus case is measured against two servers, which differ only in
+ *   how they take the memfd in (the "receive" field):
+ *     pread  pread() of the whole memfd into the server's 1 MiB buffer (one
+ *            copy, as the AF_UNIX server's read() makes), page_sum on it.
+ *     mmap   mmap(PROT_READ, MAP_SHARED), page_sum on the mapping (its page
+ *            faults), munmap. No copy, but under v86 setting up and tearing
+ *            down the 256 PTEs costs more than pread's copy: ~375 us against
+ *            ~290 us in one process (memfd-steps.c breaks it down).
  *   af_unix copy  the client write()s the 1 MiB; the server read()s it in
  *            full into its buffer, reads the same bytes there and writes
  *            the 8-byte sum back; the client read()s it.
@@ -56,7 +64,8 @@
  *    "per_sec":1620.0}
  * The "meta" lines add "msg_size" (kdbus_msg.size of a reply, items and
  * metadata without payload) and "meta_items" (the metadata item types in
- * that reply, e.g. ["creds","pids",...]).
+ * that reply, e.g. ["creds","pids",...]). The kdbus "memfd" lines add
+ * "receive" ("pread" or "mmap").
  * Exit status 0 when every measurement ran, 1 otherwise (reason on stderr).
  */
 #define _GNU_SOURCE
@@ -210,37 +219,75 @@ static uint64_t page_sum(const uint8_t *p, size_t len)
 	return sum;
 }
 
-/* Maps the memfd of a received PAYLOAD_MEMFD item read-only, sums it, closes it. */
-static uint64_t consume_memfd(const struct kdbus_memfd *m)
+/*
+ * How the kdbus server takes in a received memfd: pread() all of it into
+ * its buffer (one copy, no page table work), or mmap() it read-only (no
+ * copy, but the kernel sets up and tears down a PTE per 4 KiB page, which
+ * costs more than copying the page under v86: memfd-steps.c measures it).
+ */
+enum memfd_read { MEMFD_PREAD, MEMFD_MMAP };
+
+static const char *const memfd_read_name[] = { "pread", "mmap" };
+
+/* Reads exactly len bytes at offset off of fd into p. */
+static void full_pread(int fd, uint8_t *p, size_t len, uint64_t off)
+{
+	while (len) {
+		ssize_t r = pread(fd, p, len, off);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0)
+			errno = EBADMSG;	/* the memfd ends before the item's range */
+		if (r <= 0)
+			die("pread memfd");
+		p += r;
+		len -= r;
+		off += r;
+	}
+}
+
+/* Takes in the memfd of a received PAYLOAD_MEMFD item as `how` says, sums it, closes it. */
+static uint64_t consume_memfd(const struct kdbus_memfd *m, enum memfd_read how, uint8_t *buf)
 {
 	const uint8_t *map;
 	uint64_t sum;
 
-	if (m->fd < 0 || m->start % PAGE) {
+	if (m->fd < 0 || m->size > MEMFD_BYTES || (how == MEMFD_MMAP && m->start % PAGE)) {
 		errno = EBADMSG;
-		die("memfd item without a descriptor or page-aligned start");
+		die("memfd item without a descriptor, too large, or (mmap) not page-aligned");
 	}
-	map = mmap(NULL, m->size, PROT_READ, MAP_SHARED, m->fd, m->start);
-	if (map == MAP_FAILED)
-		die("mmap memfd");
-	sum = page_sum(map, m->size);
-	munmap((void *)map, m->size);
+	if (how == MEMFD_PREAD) {
+		full_pread(m->fd, buf, m->size, m->start);
+		sum = page_sum(buf, m->size);
+	} else {
+		map = mmap(NULL, m->size, PROT_READ, MAP_SHARED, m->fd, m->start);
+		if (map == MAP_FAILED)
+			die("mmap memfd");
+		sum = page_sum(map, m->size);
+		munmap((void *)map, m->size);
+	}
 	close(m->fd);
 	return sum;
 }
 
 /*
  * kdbus server, until killed: answers a call with a PAYLOAD_VEC by that
- * payload, and a call with a PAYLOAD_MEMFD by the 8-byte page_sum() of it.
+ * payload, and a call with a PAYLOAD_MEMFD by the 8-byte page_sum() of it,
+ * taken in as `how` says.
  */
-static void kdbus_server(const char *bus, const struct conn_opts *o, int id_pipe)
+static void kdbus_server(const char *bus, const struct conn_opts *o, enum memfd_read how,
+			 int id_pipe)
 {
 	struct conn c = hello(bus, o);
+	uint8_t *memfd_buf = malloc(MEMFD_BYTES);
 	_Alignas(8) uint8_t buf[256] = { 0 };
 	struct kdbus_msg *reply = (struct kdbus_msg *)buf;
 	struct kdbus_item *item = reply->items;
 	uint64_t sum;
 
+	if (!memfd_buf)
+		die("malloc");
 	if (write(id_pipe, &c.id, sizeof(c.id)) != sizeof(c.id))
 		die("write id");
 	close(id_pipe);
@@ -268,7 +315,7 @@ static void kdbus_server(const char *bus, const struct conn_opts *o, int id_pipe
 		call = (const struct kdbus_msg *)(c.pool + recv.msg.offset);
 		memfd = find_item(call, KDBUS_ITEM_PAYLOAD_MEMFD);
 		if (memfd) {
-			sum = consume_memfd(&memfd->memfd);
+			sum = consume_memfd(&memfd->memfd, how, memfd_buf);
 			item->vec.address = (uintptr_t)&sum;
 			item->vec.size = sizeof(sum);
 		} else {
@@ -577,7 +624,8 @@ static void unix_server(int fd, uint8_t *buf)
 }
 
 /* Forks a kdbus server on the bus; returns its pid and connection ID. */
-static pid_t start_server(const char *path, const struct conn_opts *o, int bus_fd, uint64_t *id)
+static pid_t start_server(const char *path, const struct conn_opts *o, enum memfd_read how,
+			  int bus_fd, uint64_t *id)
 {
 	int id_pipe[2];
 	pid_t pid;
@@ -591,7 +639,7 @@ static pid_t start_server(const char *path, const struct conn_opts *o, int bus_f
 		/* Only the parent holds the bus: if it dies, the server is shut down. */
 		close(bus_fd);
 		close(id_pipe[0]);
-		kdbus_server(path, o, id_pipe[1]);
+		kdbus_server(path, o, how, id_pipe[1]);
 	}
 	close(id_pipe[1]);
 	if (read(id_pipe[0], id, sizeof(*id)) != sizeof(*id))
@@ -611,10 +659,11 @@ int main(int argc, char **argv)
 	};
 	static const char *const meta_variant[2] = { "none", "all" };
 	char name[64], path[128], meta_info[2][512];
-	uint64_t server_id, meta_server_id[2];
+	/* kdbus servers by how they take in a memfd (enum memfd_read); the first also serves "rtt" */
+	uint64_t server_id[2], meta_server_id[2];
 	uint8_t *data, *back;
 	struct conn client, meta_client[2];
-	pid_t kdbus_pid, meta_pid[2], unix_pid;
+	pid_t kdbus_pid[2], meta_pid[2], unix_pid;
 	int opt, bus_fd, sv[2], memfd;
 	unsigned n, w, r, v;
 	size_t k;
@@ -641,9 +690,11 @@ int main(int argc, char **argv)
 	snprintf(name, sizeof(name), "%u-ipcbench-%d", (unsigned)geteuid(), (int)getpid());
 	snprintf(path, sizeof(path), "/sys/fs/kdbus/%s/bus", name);
 	bus_fd = make_bus(name);
-	kdbus_pid = start_server(path, &plain, bus_fd, &server_id);
 	for (v = 0; v < 2; v++)
-		meta_pid[v] = start_server(path, &meta_opts[v][1], bus_fd, &meta_server_id[v]);
+		kdbus_pid[v] = start_server(path, &plain, v, bus_fd, &server_id[v]);
+	for (v = 0; v < 2; v++)
+		meta_pid[v] = start_server(path, &meta_opts[v][1], MEMFD_PREAD, bus_fd,
+					   &meta_server_id[v]);
 	client = hello(path, &plain);
 	for (v = 0; v < 2; v++)
 		meta_client[v] = hello(path, &meta_opts[v][0]);
@@ -674,34 +725,45 @@ int main(int argc, char **argv)
 		uint64_t kdbus_ns = 0, unix_ns = 0;
 
 		n = iterations(bytes);
-		kdbus_client(&client, server_id, data, bytes, warmups(bytes));
+		kdbus_client(&client, server_id[0], data, bytes, warmups(bytes));
 		unix_client(sv[0], data, back, bytes, warmups(bytes));
 		for (r = 0; r < ROUNDS; r++) {
-			kdbus_ns += kdbus_client(&client, server_id, data, bytes, slice(n, r));
+			kdbus_ns += kdbus_client(&client, server_id[0], data, bytes, slice(n, r));
 			unix_ns += unix_client(sv[0], data, back, bytes, slice(n, r));
 		}
 		report("rtt", "kdbus", "vec", bytes, warmups(bytes), n, kdbus_ns, "");
 		report("rtt", "af_unix", "copy", bytes, warmups(bytes), n, unix_ns, "");
 	}
 
-	/* memfd: one memfd made before the warm-up and re-sent, a fresh one per call, AF_UNIX copies. */
+	/*
+	 * memfd: one memfd made before the warm-up and re-sent, a fresh one per
+	 * call, each to the pread() server and to the mmap() server; AF_UNIX copies.
+	 */
 	{
-		uint64_t resent_ns = 0, fresh_ns = 0, unix_ns = 0;
+		uint64_t resent_ns[2] = { 0, 0 }, fresh_ns[2] = { 0, 0 }, unix_ns = 0;
+		char receive[32];
 
 		n = n_memfd;
 		w = warmup_of(n);
 		memfd = sealed_memfd(data);
-		memfd_client(&client, server_id, data, memfd, w);
-		memfd_client(&client, server_id, data, -1, w);
+		for (v = 0; v < 2; v++) {
+			memfd_client(&client, server_id[v], data, memfd, w);
+			memfd_client(&client, server_id[v], data, -1, w);
+		}
 		unix_sum_client(sv[0], data, w);
 		for (r = 0; r < ROUNDS; r++) {
-			resent_ns += memfd_client(&client, server_id, data, memfd, slice(n, r));
-			fresh_ns += memfd_client(&client, server_id, data, -1, slice(n, r));
+			for (v = 0; v < 2; v++) {
+				resent_ns[v] += memfd_client(&client, server_id[v], data, memfd, slice(n, r));
+				fresh_ns[v] += memfd_client(&client, server_id[v], data, -1, slice(n, r));
+			}
 			unix_ns += unix_sum_client(sv[0], data, slice(n, r));
 		}
 		close(memfd);
-		report("memfd", "kdbus", "resent", MEMFD_BYTES, w, n, resent_ns, "");
-		report("memfd", "kdbus", "fresh", MEMFD_BYTES, w, n, fresh_ns, "");
+		for (v = 0; v < 2; v++) {
+			snprintf(receive, sizeof(receive), ",\"receive\":\"%s\"", memfd_read_name[v]);
+			report("memfd", "kdbus", "resent", MEMFD_BYTES, w, n, resent_ns[v], receive);
+			report("memfd", "kdbus", "fresh", MEMFD_BYTES, w, n, fresh_ns[v], receive);
+		}
 		report("memfd", "af_unix", "copy", MEMFD_BYTES, w, n, unix_ns, "");
 	}
 
@@ -728,7 +790,8 @@ int main(int argc, char **argv)
 	close(client.fd);
 	close(meta_client[0].fd);
 	close(meta_client[1].fd);
-	reap(kdbus_pid);
+	reap(kdbus_pid[0]);
+	reap(kdbus_pid[1]);
 	reap(meta_pid[0]);
 	reap(meta_pid[1]);
 	return 0;
