@@ -245,21 +245,6 @@ static int kdbus_staging_validate(struct kdbus_staging *s, bool sync)
 	return 0;
 }
 
-/*
- * spec 13.2: the cheap process items of the sending task; the expensive
- * ones are added per receiver on demand (kdbus_meta_msg_collect())
- */
-static int kdbus_staging_meta(struct kdbus_staging *s)
-{
-	if (s->src->fake_meta)
-		return 0;
-	s->meta = kdbus_meta_proc_new();
-	if (!s->meta)
-		return -ENOMEM;
-	return kdbus_meta_proc_collect(s->meta,
-				       KDBUS_ATTACH_PROC & ~KDBUS_ATTACH_LAZY);
-}
-
 /* end of the last item's data: H of spec 6.13 */
 static size_t kdbus_msg_hdr_size(struct kdbus_msg *msg)
 {
@@ -299,11 +284,11 @@ struct kdbus_staging *kdbus_staging_new_user(struct kdbus_conn *src,
 	s->hdr_size = kdbus_msg_hdr_size(msg);
 	msg->src_id = src->id;
 
+	s->tid = task_pid(current);
+
 	ret = kdbus_staging_validate(s, sync);
 	if (!ret)
 		ret = kdbus_staging_import(s);
-	if (!ret)
-		ret = kdbus_staging_meta(s);
 	if (ret < 0) {
 		kdbus_staging_free(s);
 		return ERR_PTR(ret);
@@ -403,6 +388,59 @@ size_t kdbus_staging_size(struct kdbus_staging *s, struct kdbus_conn *dst)
 	return KDBUS_ALIGN8(KDBUS_ALIGN8(msg_size) + pay);
 }
 
+/*
+ * Messages whose slice is at most this large are assembled completely in
+ * one kernel buffer (payload included) and written into the pool with a
+ * single copy; larger ones stream their payload from the sender.
+ */
+#define KDBUS_EMIT_INLINE_MAX	PAGE_SIZE
+
+/* the payload bytes (non-memfd VECs with an address) into @buf at @p */
+static int kdbus_staging_copy_payload(struct kdbus_staging *s, u8 *buf,
+				      size_t p)
+{
+	struct kdbus_staging_vec *v;
+	size_t pos = p, i;
+
+	for (i = 0; i < s->n_vecs; i++) {
+		v = &s->vecs[i];
+		if (v->addr && !v->memfd) {
+			if (copy_from_user(buf + pos, v->addr, v->size))
+				return -EFAULT;
+			pos += v->size;
+		} else {
+			pos += v->size % 8;
+		}
+	}
+	return 0;
+}
+
+/* the payload streamed from the sender into the slice, from @p to @l */
+static int kdbus_staging_write_payload(struct kdbus_staging *s,
+				       struct kdbus_pool_slice *slice,
+				       size_t p, size_t l)
+{
+	struct kdbus_staging_vec *v;
+	size_t pos = p, i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < s->n_vecs; i++) {
+		v = &s->vecs[i];
+		if (v->addr && !v->memfd) {
+			ret = kdbus_pool_slice_write_user(slice, pos, v->addr,
+							  v->size);
+			pos += v->size;
+		} else {
+			ret = kdbus_pool_slice_write_zero(slice, pos,
+							  v->size % 8);
+			pos += v->size % 8;
+		}
+	}
+	if (!ret)
+		ret = kdbus_pool_slice_write_zero(slice, pos, l - pos);
+	return ret;
+}
+
 /**
  * kdbus_staging_emit() - write a message into an entry's slice
  * @s:		staged message
@@ -410,7 +448,10 @@ size_t kdbus_staging_size(struct kdbus_staging *s, struct kdbus_conn *dst)
  * @e:		queue entry; its slice is allocated here (kernel-held)
  *
  * Builds the layout of spec 6.13: header and items (VEC -> OFF, fds -1),
- * metadata for @dst, then the payload copied straight from the sender.
+ * metadata for @dst, then the payload copied from the sender. A slice of
+ * at most KDBUS_EMIT_INLINE_MAX bytes is assembled in one buffer and
+ * written with one copy; otherwise the header is written first and the
+ * payload streamed after it.
  *
  * Return: 0, -EXFULL, -ENOMEM or -EFAULT.
  */
@@ -421,6 +462,7 @@ int kdbus_staging_emit(struct kdbus_staging *s, struct kdbus_conn *dst,
 	struct kdbus_staging_vec *v;
 	struct kdbus_item *item;
 	struct kdbus_msg *m;
+	bool whole;
 	u8 *buf;
 	int ret;
 
@@ -431,8 +473,9 @@ int kdbus_staging_emit(struct kdbus_staging *s, struct kdbus_conn *dst,
 		pay += (v->addr && !v->memfd) ? v->size : v->size % 8;
 	}
 	l = KDBUS_ALIGN8(p + pay);
+	whole = l <= KDBUS_EMIT_INLINE_MAX;
 
-	buf = kzalloc(p, GFP_KERNEL);
+	buf = kzalloc(whole ? l : p, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	memcpy(buf, s->msg, s->hdr_size);
@@ -472,22 +515,15 @@ int kdbus_staging_emit(struct kdbus_staging *s, struct kdbus_conn *dst,
 		e->slice = NULL;
 		goto exit;
 	}
-	ret = kdbus_pool_slice_write(e->slice, 0, buf, p);
-	pos = p;
-	for (i = 0; !ret && i < s->n_vecs; i++) {
-		v = &s->vecs[i];
-		if (v->addr && !v->memfd) {
-			ret = kdbus_pool_slice_write_user(e->slice, pos, v->addr,
-							  v->size);
-			pos += v->size;
-		} else {
-			ret = kdbus_pool_slice_write_zero(e->slice, pos,
-							  v->size % 8);
-			pos += v->size % 8;
-		}
+	if (whole) {
+		ret = kdbus_staging_copy_payload(s, buf, p);
+		if (!ret)
+			ret = kdbus_pool_slice_write(e->slice, 0, buf, l);
+	} else {
+		ret = kdbus_pool_slice_write(e->slice, 0, buf, p);
+		if (!ret)
+			ret = kdbus_staging_write_payload(s, e->slice, p, l);
 	}
-	if (!ret)
-		ret = kdbus_pool_slice_write_zero(e->slice, pos, l - pos);
 	if (ret < 0) {
 		kdbus_pool_slice_release(e->slice);
 		e->slice = NULL;

@@ -54,8 +54,11 @@ struct kdbus_staging_vec {
  * @seqnum:	per-bus sequence number
  * @ts_mono:	CLOCK_MONOTONIC at staging time
  * @ts_real:	CLOCK_REALTIME at staging time
- * @meta:	sender's process metadata, NULL for kernel messages and
- *		senders with fake credentials (spec 13.2)
+ * @meta:	sender's process metadata, made when the first receiver
+ *		needs a process item (kdbus_meta_msg_collect()); stays NULL
+ *		for kernel messages and senders with fake credentials
+ * @tid:	the sending thread's PID (user messages; not referenced: a
+ *		staging object lives only within its sender's SEND)
  * @rcv_ids:	receivers of a signal while monitors' copies are built,
  *		else NULL (trace extension, trace.c)
  * @n_rcv:	entries in @rcv_ids
@@ -82,6 +85,7 @@ struct kdbus_staging {
 	u64 ts_mono;
 	u64 ts_real;
 	struct kdbus_meta_proc *meta;
+	struct pid *tid;
 	u64 *rcv_ids;
 	unsigned int n_rcv;
 };
