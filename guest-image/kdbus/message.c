@@ -28,11 +28,32 @@
 #include "trace.h"
 #include "util.h"
 
+/*
+ * spec 6.14: the sequence number is taken when a message is staged; the
+ * clocks only for TIMESTAMP items (kdbus_staging_clocks()).
+ */
 static void kdbus_staging_stamp(struct kdbus_staging *s)
 {
 	s->seqnum = atomic64_inc_return(&s->bus->last_seq);
+}
+
+/**
+ * kdbus_staging_clocks() - read the clocks of a message's TIMESTAMP
+ * @s:		staged message
+ *
+ * Kernel notifications read them when they are made. A user message reads
+ * them when its first copy carrying a TIMESTAMP item is written (under
+ * bus->lock, within the sender's SEND); later copies reuse the values, so
+ * all receivers see the same timestamps. A message no receiver asks
+ * TIMESTAMP of reads no clock.
+ */
+void kdbus_staging_clocks(struct kdbus_staging *s)
+{
+	if (s->has_clocks)
+		return;
 	s->ts_mono = ktime_get_ns();
 	s->ts_real = ktime_get_real_ns();
+	s->has_clocks = true;
 }
 
 void kdbus_staging_free(struct kdbus_staging *s)
@@ -48,7 +69,8 @@ void kdbus_staging_free(struct kdbus_staging *s)
 		if (s->memfds[i])
 			fput(s->memfds[i]);
 	kfree(s->fds);
-	kfree(s->vecs);
+	if (s->vecs != s->vecs_inline)
+		kfree(s->vecs);
 	kfree(s->msg);
 	kdbus_meta_proc_free(s->meta);
 	kdbus_conn_unref(s->src);
@@ -224,10 +246,12 @@ static int kdbus_staging_validate(struct kdbus_staging *s, bool sync)
 		if (item->type == KDBUS_ITEM_PAYLOAD_VEC ||
 		    item->type == KDBUS_ITEM_PAYLOAD_MEMFD)
 			n++;
-	if (n) {
+	if (n > ARRAY_SIZE(s->vecs_inline)) {
 		s->vecs = kcalloc(n, sizeof(*s->vecs), GFP_KERNEL);
 		if (!s->vecs)
 			return -ENOMEM;
+	} else {
+		s->vecs = s->vecs_inline;
 	}
 	KDBUS_ITEMS_FOREACH(item, msg->items, items_size) {
 		ret = kdbus_staging_check_item(s, item, &vec_total);
@@ -339,6 +363,7 @@ struct kdbus_staging *kdbus_staging_new_kernel(struct kdbus_bus *bus,
 	s->hdr_size = size;
 	s->notify_type = type;
 	kdbus_staging_stamp(s);
+	kdbus_staging_clocks(s);
 	return s;
 }
 
@@ -451,7 +476,8 @@ static int kdbus_staging_write_payload(struct kdbus_staging *s,
  * metadata for @dst, then the payload copied from the sender. A slice of
  * at most KDBUS_EMIT_INLINE_MAX bytes is assembled in one buffer and
  * written with one copy; otherwise the header is written first and the
- * payload streamed after it.
+ * payload streamed after it. The buffer is the bus's scratch buffer when
+ * it is large enough (callers hold bus->lock), else allocated.
  *
  * Return: 0, -EXFULL, -ENOMEM or -EFAULT.
  */
@@ -475,9 +501,15 @@ int kdbus_staging_emit(struct kdbus_staging *s, struct kdbus_conn *dst,
 	l = KDBUS_ALIGN8(p + pay);
 	whole = l <= KDBUS_EMIT_INLINE_MAX;
 
-	buf = kzalloc(whole ? l : p, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
+	lockdep_assert_held(&dst->bus->lock);
+	if (whole && l <= sizeof(dst->bus->emit_buf)) {
+		buf = dst->bus->emit_buf;
+		memset(buf, 0, l);
+	} else {
+		buf = kzalloc(whole ? l : p, GFP_KERNEL);
+		if (!buf)
+			return -ENOMEM;
+	}
 	memcpy(buf, s->msg, s->hdr_size);
 	if (meta_off)
 		kdbus_meta_emit(s, dst, buf + meta_off);
@@ -529,6 +561,7 @@ int kdbus_staging_emit(struct kdbus_staging *s, struct kdbus_conn *dst,
 		e->slice = NULL;
 	}
 exit:
-	kfree(buf);
+	if (buf != dst->bus->emit_buf)
+		kfree(buf);
 	return ret;
 }

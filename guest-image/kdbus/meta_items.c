@@ -235,7 +235,7 @@ static void kdbus_meta_names(struct kdbus_meta_buf *b, struct kdbus_conn *conn)
 }
 
 static void kdbus_meta_timestamp(struct kdbus_meta_buf *b,
-				 const struct kdbus_staging *s)
+				 struct kdbus_staging *s)
 {
 	struct kdbus_item *item;
 
@@ -243,6 +243,7 @@ static void kdbus_meta_timestamp(struct kdbus_meta_buf *b,
 			       sizeof(struct kdbus_timestamp));
 	if (!item)
 		return;
+	kdbus_staging_clocks(s);
 	item->timestamp.seqnum = s->seqnum;
 	item->timestamp.monotonic_ns = s->ts_mono;
 	item->timestamp.realtime_ns = s->ts_real;

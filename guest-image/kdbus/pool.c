@@ -6,9 +6,10 @@
  * Locking: a pool belongs to one connection; its slice list and
  * @accounted are protected by the lock of the connection's bus
  * (bus->lock). Data is copied straight into the shmem file's pages (see
- * kdbus_pool_copy()); only the kernel writes them, always into a slice it
- * holds, so two writers never touch the same bytes. mmap() does not touch
- * the allocator.
+ * kdbus_pool_copy()), also under bus->lock, which protects the pool's
+ * cached page (@page, @page_index) too; only the kernel writes the pages,
+ * always into a slice it holds. mmap() touches neither the allocator nor
+ * the cached page.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -87,6 +88,8 @@ void kdbus_pool_free(struct kdbus_pool *pool)
 		return;
 	list_for_each_entry_safe(s, tmp, &pool->slices, entry)
 		kfree(s);
+	if (pool->page)
+		put_page(pool->page);
 	fput(pool->f);
 	kfree(pool);
 }
@@ -213,6 +216,37 @@ enum kdbus_pool_op {
 };
 
 /**
+ * kdbus_pool_page() - a page of the pool's shmem file
+ * @pool:	pool (bus->lock held)
+ * @index:	page index
+ *
+ * The pool keeps a reference on the page it used last: a message
+ * usually lands where the previous one was freed (best fit, freed slices
+ * merge), so most copies find their page without a page cache lookup.
+ * The reference keeps that one page resident (reclaim and migration skip
+ * pages with extra references) until another page is used or the pool is
+ * freed; the file is never truncated while the pool exists.
+ *
+ * Return: the page (not referenced for the caller: valid while bus->lock
+ * is held and until the next call), or ERR_PTR of the lookup.
+ */
+static struct page *kdbus_pool_page(struct kdbus_pool *pool, pgoff_t index)
+{
+	struct page *page;
+
+	if (pool->page && pool->page_index == index)
+		return pool->page;
+	page = shmem_read_mapping_page(pool->f->f_mapping, index);
+	if (IS_ERR(page))
+		return page;
+	if (pool->page)
+		put_page(pool->page);
+	pool->page = page;
+	pool->page_index = index;
+	return page;
+}
+
+/**
  * kdbus_pool_copy() - copy between a pool's pages and memory
  * @pool:	pool
  * @pos:	offset in the pool
@@ -221,8 +255,8 @@ enum kdbus_pool_op {
  * @kbuf:	kernel buffer (WRITE, READ)
  * @ubuf:	user address (WRITE_USER)
  *
- * Looks up (or allocates) each shmem page of the range and copies through
- * a local kernel mapping. This replaces kernel_write()/kernel_read() on
+ * Looks up (or allocates) each shmem page of the range (kdbus_pool_page())
+ * and copies through a local kernel mapping. This replaces kernel_write()/kernel_read() on
  * the shmem file: the VFS write path (freeze protection, inode lock,
  * timestamps, write_begin/write_end, fsnotify) cost more than the copy
  * itself for the small messages that make up most traffic. The pool's
@@ -240,7 +274,6 @@ static int kdbus_pool_copy(struct kdbus_pool *pool, size_t pos, size_t len,
 			   enum kdbus_pool_op op, void *kbuf,
 			   const void __user *ubuf)
 {
-	struct address_space *mapping = pool->f->f_mapping;
 	struct page *page;
 	size_t off, n;
 	int ret = 0;
@@ -249,7 +282,7 @@ static int kdbus_pool_copy(struct kdbus_pool *pool, size_t pos, size_t len,
 	while (len > 0) {
 		off = offset_in_page(pos);
 		n = min_t(size_t, len, PAGE_SIZE - off);
-		page = shmem_read_mapping_page(mapping, pos >> PAGE_SHIFT);
+		page = kdbus_pool_page(pool, pos >> PAGE_SHIFT);
 		if (IS_ERR(page))
 			return PTR_ERR(page);
 		addr = kmap_local_page(page);
@@ -276,7 +309,6 @@ static int kdbus_pool_copy(struct kdbus_pool *pool, size_t pos, size_t len,
 			flush_dcache_page(page);
 			set_page_dirty(page);
 		}
-		put_page(page);
 		if (ret < 0)
 			return ret;
 		pos += n;
