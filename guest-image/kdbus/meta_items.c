@@ -327,6 +327,8 @@ u64 kdbus_meta_msg_mask(struct kdbus_staging *s, struct kdbus_conn *dst)
 
 	if (kdbus_staging_is_kernel(s))
 		return KDBUS_ATTACH_TIMESTAMP;
+	if (!dst->attach_flags_recv)
+		return 0;
 	grant = s->src->attach_flags_send | KDBUS_ATTACH_IMPLICIT;
 	if (s->src->fake_meta)
 		grant &= ~KDBUS_ATTACH_PROC;

@@ -7,9 +7,9 @@
  * @accounted are protected by the lock of the connection's bus
  * (bus->lock). Data is copied straight into the shmem file's pages (see
  * kdbus_pool_copy()), also under bus->lock, which protects the pool's
- * cached page (@page, @page_index) too; only the kernel writes the pages,
- * always into a slice it holds. mmap() touches neither the allocator nor
- * the cached page.
+ * cached page (@page, @page_index) and spare slice object (@spare) too;
+ * only the kernel writes the pages, always into a slice it holds. mmap()
+ * touches neither the allocator nor the cached page.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -23,19 +23,40 @@
 #include "pool.h"
 #include "util.h"
 
+/*
+ * Slice objects: a message usually splits a free slice in two and its
+ * FREE merges them again, so the pool keeps one object that a merge
+ * released (@spare) for the next split instead of a kfree()/kzalloc()
+ * pair per message.
+ */
 static struct kdbus_pool_slice *kdbus_slice_new(struct kdbus_pool *pool,
 						size_t off, size_t size)
 {
-	struct kdbus_pool_slice *s;
+	struct kdbus_pool_slice *s = pool->spare;
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
-	if (!s)
-		return NULL;
+	if (s) {
+		pool->spare = NULL;
+		memset(s, 0, sizeof(*s));
+	} else {
+		s = kzalloc(sizeof(*s), GFP_KERNEL);
+		if (!s)
+			return NULL;
+	}
 	s->pool = pool;
 	s->off = off;
 	s->size = size;
 	s->free = true;
 	return s;
+}
+
+static void kdbus_slice_drop(struct kdbus_pool_slice *s)
+{
+	struct kdbus_pool *pool = s->pool;
+
+	if (pool->spare)
+		kfree(s);
+	else
+		pool->spare = s;
 }
 
 /**
@@ -88,6 +109,7 @@ void kdbus_pool_free(struct kdbus_pool *pool)
 		return;
 	list_for_each_entry_safe(s, tmp, &pool->slices, entry)
 		kfree(s);
+	kfree(pool->spare);
 	if (pool->page)
 		put_page(pool->page);
 	fput(pool->f);
@@ -141,7 +163,7 @@ static void kdbus_pool_slice_free(struct kdbus_pool_slice *s)
 		if (n->free) {
 			s->size += n->size;
 			list_del(&n->entry);
-			kfree(n);
+			kdbus_slice_drop(n);
 		}
 	}
 	if (s->entry.prev != &pool->slices) {
@@ -149,7 +171,7 @@ static void kdbus_pool_slice_free(struct kdbus_pool_slice *s)
 		if (n->free) {
 			n->size += s->size;
 			list_del(&s->entry);
-			kfree(s);
+			kdbus_slice_drop(s);
 		}
 	}
 }

@@ -37,6 +37,7 @@ struct kdbus_pool_slice {
  * @slices:	all slices, sorted by offset
  * @page:	the shmem page copied to or from last (referenced), or NULL
  * @page_index:	its index in @f
+ * @spare:	a slice object kept for the next split, or NULL
  */
 struct kdbus_pool {
 	struct file *f;
@@ -45,6 +46,7 @@ struct kdbus_pool {
 	struct list_head slices;
 	struct page *page;
 	pgoff_t page_index;
+	struct kdbus_pool_slice *spare;
 };
 
 struct kdbus_pool *kdbus_pool_new(const char *name, size_t size);
