@@ -27,7 +27,10 @@
  *            readable, then one RECV (poll is level-triggered: with more
  *            queued, the next poll returns at once). Until issue #3's
  *            latency work it did RECV, and on EAGAIN poll() and RECV again:
- *            two RECVs per call, one of them always EAGAIN (LOOPNUMBERS).
+ *            two RECVs per call, one of them always EAGAIN. On the same
+ *            kernel, in one guest, 64 B calls in slices of 100: 70.2 us
+ *            (that loop) vs 64.4 us (this one) per call, medians of 105
+ *            slices each. The memfd and meta servers run the same loop.
  *   af_unix  the client write()s the payload into a SOCK_STREAM socketpair
  *            and read()s it back in full; the server reads it in full and
  *            writes it back (write/read loops: large payloads take several

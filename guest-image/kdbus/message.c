@@ -4,7 +4,9 @@
  * kernel notifications, and the layout in a receiver's pool (6.13).
  *
  * Locking: staging objects are private to one SEND (or to the bus notify
- * list, under bus->lock). kdbus_staging_emit() runs under bus->lock.
+ * list, under bus->lock). kdbus_staging_emit() runs under bus->lock,
+ * which also protects the bus's scratch buffer it assembles messages in,
+ * and so do the metadata collection and the clock reads of a message.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
