@@ -23,6 +23,14 @@
  *            the call's payload in its own pool, then FREEs the call; the
  *            client checks the reply's first and last byte and FREEs it.
  *            Both connections ask for no metadata (attach_flags_recv 0).
+ *            The server runs an event loop: poll() until its queue is
+ *            readable, then one RECV (poll is level-triggered: with more
+ *            queued, the next poll returns at once). Until issue #3's
+ *            latency work it did RECV, and on EAGAIN poll() and RECV again:
+ *            two RECVs per call, one of them always EAGAIN. On the same
+ *            kernel, in one guest, 64 B calls in slices of 100: 70.2 us
+ *            (that loop) vs 64.4 us (this one) per call, medians of 105
+ *            slices each. The memfd and meta servers run the same loop.
  *   af_unix  the client write()s the payload into a SOCK_STREAM socketpair
  *            and read()s it back in full; the server reads it in full and
  *            writes it back (write/read loops: large payloads take several
@@ -303,13 +311,17 @@ static void kdbus_server(const char *bus, const struct conn_opts *o, enum memfd_
 		const struct kdbus_item *memfd;
 		uint64_t len;
 
+		/* An event loop: wait until the queue is readable, then RECV one message. */
+		if (poll(&pfd, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die("poll");
+		}
 		if (ioctl(c.fd, KDBUS_CMD_RECV, &recv) < 0) {
 			if (errno == ESHUTDOWN)	/* the bus is gone: main() died */
 				_exit(1);
 			if (errno != EAGAIN)
 				die("KDBUS_CMD_RECV");
-			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
-				die("poll");
 			continue;
 		}
 		call = (const struct kdbus_msg *)(c.pool + recv.msg.offset);

@@ -21,6 +21,9 @@ struct kdbus_ep;
 struct kdbus_meta_proc;
 struct kdbus_user;
 
+/* messages of up to this many bytes are assembled in bus->emit_buf */
+#define KDBUS_BUS_EMIT_BUF_SIZE	512
+
 /**
  * struct kdbus_bus - a bus
  * @node:		directory node
@@ -43,6 +46,7 @@ struct kdbus_user;
  * @notify_list:	pending kernel notifications (struct kdbus_staging)
  * @last_seq:		per-bus message sequence number
  * @policy_db:		bus policy database
+ * @emit_buf:		scratch buffer of kdbus_staging_emit() (bus->lock)
  */
 struct kdbus_bus {
 	struct kdbus_node node;
@@ -66,6 +70,7 @@ struct kdbus_bus {
 	struct list_head notify_list;
 	atomic64_t last_seq;
 	struct kdbus_policy_db policy_db;
+	u8 emit_buf[KDBUS_BUS_EMIT_BUF_SIZE] __aligned(8);
 };
 
 #define kdbus_bus_from_node(_n) container_of(_n, struct kdbus_bus, node)

@@ -277,11 +277,17 @@ int kdbus_args_parse(struct kdbus_args *args, void __user *argp, size_t fixed)
 	if (size > KDBUS_CMD_MAX_SIZE)
 		return -EMSGSIZE;
 
-	args->cmd = memdup_user(argp, size);
-	if (IS_ERR(args->cmd)) {
-		ret = PTR_ERR(args->cmd);
-		args->cmd = NULL;
-		return ret;
+	if (args->is_cmd && size <= sizeof(args->inline_buf)) {
+		if (copy_from_user(args->inline_buf, argp, size))
+			return -EFAULT;
+		args->cmd = args->inline_buf;
+	} else {
+		args->cmd = memdup_user(argp, size);
+		if (IS_ERR(args->cmd)) {
+			ret = PTR_ERR(args->cmd);
+			args->cmd = NULL;
+			return ret;
+		}
 	}
 	args->size = size;
 	if (((u64 *)args->cmd)[0] != size)
@@ -327,7 +333,8 @@ int kdbus_args_clear(struct kdbus_args *args, int ret)
 	if (args->is_cmd &&
 	    put_user(((u64 *)args->cmd)[2], (u64 __user *)args->user + 2))
 		ret = -EFAULT;
-	kfree(args->cmd);
+	if (args->cmd != args->inline_buf)
+		kfree(args->cmd);
 	args->cmd = NULL;
 	return ret;
 }

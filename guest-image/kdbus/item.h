@@ -22,6 +22,8 @@ struct kdbus_arg {
 	bool mandatory;
 };
 
+#define KDBUS_ARGS_INLINE_SIZE	64
+
 /**
  * struct kdbus_args - a parsed command or message
  * @allowed_flags:	flags the command accepts (NEGOTIATE is implicit)
@@ -29,10 +31,14 @@ struct kdbus_arg {
  * @argv:		accepted item types
  * @is_cmd:		the struct has a return_flags field at offset 16
  * @user:		user address of the struct
- * @cmd:		kernel copy (kmalloc'ed), NULL before step 4
+ * @cmd:		kernel copy (@inline_buf or kmalloc'ed), NULL before
+ *			step 4
  * @size:		size of @cmd
  * @fixed:		size of the fixed part
  * @negotiate:		the NEGOTIATE flag was set
+ * @inline_buf:		@cmd of a command (@is_cmd) of at most
+ *			KDBUS_ARGS_INLINE_SIZE bytes: the fixed part of
+ *			SEND, RECV, FREE without items needs no allocation
  */
 struct kdbus_args {
 	u64 allowed_flags;
@@ -45,6 +51,7 @@ struct kdbus_args {
 	size_t size;
 	size_t fixed;
 	bool negotiate;
+	u64 inline_buf[KDBUS_ARGS_INLINE_SIZE / sizeof(u64)];
 };
 
 #define KDBUS_ARGS_ITEMS(a)	((struct kdbus_item *)((u8 *)(a)->cmd + (a)->fixed))

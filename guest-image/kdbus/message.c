@@ -4,7 +4,9 @@
  * kernel notifications, and the layout in a receiver's pool (6.13).
  *
  * Locking: staging objects are private to one SEND (or to the bus notify
- * list, under bus->lock). kdbus_staging_emit() runs under bus->lock.
+ * list, under bus->lock). kdbus_staging_emit() runs under bus->lock,
+ * which also protects the bus's scratch buffer it assembles messages in,
+ * and so do the metadata collection and the clock reads of a message.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -28,11 +30,32 @@
 #include "trace.h"
 #include "util.h"
 
+/*
+ * spec 6.14: the sequence number is taken when a message is staged; the
+ * clocks only for TIMESTAMP items (kdbus_staging_clocks()).
+ */
 static void kdbus_staging_stamp(struct kdbus_staging *s)
 {
 	s->seqnum = atomic64_inc_return(&s->bus->last_seq);
+}
+
+/**
+ * kdbus_staging_clocks() - read the clocks of a message's TIMESTAMP
+ * @s:		staged message
+ *
+ * Kernel notifications read them when they are made. A user message reads
+ * them when its first copy carrying a TIMESTAMP item is written (under
+ * bus->lock, within the sender's SEND); later copies reuse the values, so
+ * all receivers see the same timestamps. A message no receiver asks
+ * TIMESTAMP of reads no clock.
+ */
+void kdbus_staging_clocks(struct kdbus_staging *s)
+{
+	if (s->has_clocks)
+		return;
 	s->ts_mono = ktime_get_ns();
 	s->ts_real = ktime_get_real_ns();
+	s->has_clocks = true;
 }
 
 void kdbus_staging_free(struct kdbus_staging *s)
@@ -48,7 +71,8 @@ void kdbus_staging_free(struct kdbus_staging *s)
 		if (s->memfds[i])
 			fput(s->memfds[i]);
 	kfree(s->fds);
-	kfree(s->vecs);
+	if (s->vecs != s->vecs_inline)
+		kfree(s->vecs);
 	kfree(s->msg);
 	kdbus_meta_proc_free(s->meta);
 	kdbus_conn_unref(s->src);
@@ -224,10 +248,12 @@ static int kdbus_staging_validate(struct kdbus_staging *s, bool sync)
 		if (item->type == KDBUS_ITEM_PAYLOAD_VEC ||
 		    item->type == KDBUS_ITEM_PAYLOAD_MEMFD)
 			n++;
-	if (n) {
+	if (n > ARRAY_SIZE(s->vecs_inline)) {
 		s->vecs = kcalloc(n, sizeof(*s->vecs), GFP_KERNEL);
 		if (!s->vecs)
 			return -ENOMEM;
+	} else {
+		s->vecs = s->vecs_inline;
 	}
 	KDBUS_ITEMS_FOREACH(item, msg->items, items_size) {
 		ret = kdbus_staging_check_item(s, item, &vec_total);
@@ -243,21 +269,6 @@ static int kdbus_staging_validate(struct kdbus_staging *s, bool sync)
 	if (msg->dst_id == KDBUS_DST_ID_BROADCAST && s->fds_item_off)
 		return -ENOTUNIQ;
 	return 0;
-}
-
-/*
- * spec 13.2: the cheap process items of the sending task; the expensive
- * ones are added per receiver on demand (kdbus_meta_msg_collect())
- */
-static int kdbus_staging_meta(struct kdbus_staging *s)
-{
-	if (s->src->fake_meta)
-		return 0;
-	s->meta = kdbus_meta_proc_new();
-	if (!s->meta)
-		return -ENOMEM;
-	return kdbus_meta_proc_collect(s->meta,
-				       KDBUS_ATTACH_PROC & ~KDBUS_ATTACH_LAZY);
 }
 
 /* end of the last item's data: H of spec 6.13 */
@@ -299,11 +310,11 @@ struct kdbus_staging *kdbus_staging_new_user(struct kdbus_conn *src,
 	s->hdr_size = kdbus_msg_hdr_size(msg);
 	msg->src_id = src->id;
 
+	s->tid = task_pid(current);
+
 	ret = kdbus_staging_validate(s, sync);
 	if (!ret)
 		ret = kdbus_staging_import(s);
-	if (!ret)
-		ret = kdbus_staging_meta(s);
 	if (ret < 0) {
 		kdbus_staging_free(s);
 		return ERR_PTR(ret);
@@ -354,6 +365,7 @@ struct kdbus_staging *kdbus_staging_new_kernel(struct kdbus_bus *bus,
 	s->hdr_size = size;
 	s->notify_type = type;
 	kdbus_staging_stamp(s);
+	kdbus_staging_clocks(s);
 	return s;
 }
 
@@ -403,6 +415,59 @@ size_t kdbus_staging_size(struct kdbus_staging *s, struct kdbus_conn *dst)
 	return KDBUS_ALIGN8(KDBUS_ALIGN8(msg_size) + pay);
 }
 
+/*
+ * Messages whose slice is at most this large are assembled completely in
+ * one kernel buffer (payload included) and written into the pool with a
+ * single copy; larger ones stream their payload from the sender.
+ */
+#define KDBUS_EMIT_INLINE_MAX	PAGE_SIZE
+
+/* the payload bytes (non-memfd VECs with an address) into @buf at @p */
+static int kdbus_staging_copy_payload(struct kdbus_staging *s, u8 *buf,
+				      size_t p)
+{
+	struct kdbus_staging_vec *v;
+	size_t pos = p, i;
+
+	for (i = 0; i < s->n_vecs; i++) {
+		v = &s->vecs[i];
+		if (v->addr && !v->memfd) {
+			if (copy_from_user(buf + pos, v->addr, v->size))
+				return -EFAULT;
+			pos += v->size;
+		} else {
+			pos += v->size % 8;
+		}
+	}
+	return 0;
+}
+
+/* the payload streamed from the sender into the slice, from @p to @l */
+static int kdbus_staging_write_payload(struct kdbus_staging *s,
+				       struct kdbus_pool_slice *slice,
+				       size_t p, size_t l)
+{
+	struct kdbus_staging_vec *v;
+	size_t pos = p, i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < s->n_vecs; i++) {
+		v = &s->vecs[i];
+		if (v->addr && !v->memfd) {
+			ret = kdbus_pool_slice_write_user(slice, pos, v->addr,
+							  v->size);
+			pos += v->size;
+		} else {
+			ret = kdbus_pool_slice_write_zero(slice, pos,
+							  v->size % 8);
+			pos += v->size % 8;
+		}
+	}
+	if (!ret)
+		ret = kdbus_pool_slice_write_zero(slice, pos, l - pos);
+	return ret;
+}
+
 /**
  * kdbus_staging_emit() - write a message into an entry's slice
  * @s:		staged message
@@ -410,7 +475,11 @@ size_t kdbus_staging_size(struct kdbus_staging *s, struct kdbus_conn *dst)
  * @e:		queue entry; its slice is allocated here (kernel-held)
  *
  * Builds the layout of spec 6.13: header and items (VEC -> OFF, fds -1),
- * metadata for @dst, then the payload copied straight from the sender.
+ * metadata for @dst, then the payload copied from the sender. A slice of
+ * at most KDBUS_EMIT_INLINE_MAX bytes is assembled in one buffer and
+ * written with one copy; otherwise the header is written first and the
+ * payload streamed after it. The buffer is the bus's scratch buffer when
+ * it is large enough (callers hold bus->lock), else allocated.
  *
  * Return: 0, -EXFULL, -ENOMEM or -EFAULT.
  */
@@ -421,6 +490,7 @@ int kdbus_staging_emit(struct kdbus_staging *s, struct kdbus_conn *dst,
 	struct kdbus_staging_vec *v;
 	struct kdbus_item *item;
 	struct kdbus_msg *m;
+	bool whole;
 	u8 *buf;
 	int ret;
 
@@ -431,10 +501,17 @@ int kdbus_staging_emit(struct kdbus_staging *s, struct kdbus_conn *dst,
 		pay += (v->addr && !v->memfd) ? v->size : v->size % 8;
 	}
 	l = KDBUS_ALIGN8(p + pay);
+	whole = l <= KDBUS_EMIT_INLINE_MAX;
 
-	buf = kzalloc(p, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
+	lockdep_assert_held(&dst->bus->lock);
+	if (whole && l <= sizeof(dst->bus->emit_buf)) {
+		buf = dst->bus->emit_buf;
+		memset(buf, 0, l);
+	} else {
+		buf = kzalloc(whole ? l : p, GFP_KERNEL);
+		if (!buf)
+			return -ENOMEM;
+	}
 	memcpy(buf, s->msg, s->hdr_size);
 	if (meta_off)
 		kdbus_meta_emit(s, dst, buf + meta_off);
@@ -472,27 +549,21 @@ int kdbus_staging_emit(struct kdbus_staging *s, struct kdbus_conn *dst,
 		e->slice = NULL;
 		goto exit;
 	}
-	ret = kdbus_pool_slice_write(e->slice, 0, buf, p);
-	pos = p;
-	for (i = 0; !ret && i < s->n_vecs; i++) {
-		v = &s->vecs[i];
-		if (v->addr && !v->memfd) {
-			ret = kdbus_pool_slice_write_user(e->slice, pos, v->addr,
-							  v->size);
-			pos += v->size;
-		} else {
-			ret = kdbus_pool_slice_write_zero(e->slice, pos,
-							  v->size % 8);
-			pos += v->size % 8;
-		}
+	if (whole) {
+		ret = kdbus_staging_copy_payload(s, buf, p);
+		if (!ret)
+			ret = kdbus_pool_slice_write(e->slice, 0, buf, l);
+	} else {
+		ret = kdbus_pool_slice_write(e->slice, 0, buf, p);
+		if (!ret)
+			ret = kdbus_staging_write_payload(s, e->slice, p, l);
 	}
-	if (!ret)
-		ret = kdbus_pool_slice_write_zero(e->slice, pos, l - pos);
 	if (ret < 0) {
 		kdbus_pool_slice_release(e->slice);
 		e->slice = NULL;
 	}
 exit:
-	kfree(buf);
+	if (buf != dst->bus->emit_buf)
+		kfree(buf);
 	return ret;
 }

@@ -32,6 +32,9 @@ struct kdbus_staging_vec {
 	bool memfd;
 };
 
+/* VEC/MEMFD items a staging object holds without allocating @vecs */
+#define KDBUS_STAGING_INLINE_VECS	2
+
 /**
  * struct kdbus_staging - a message ready to be delivered
  * @entry:	entry in bus->notify_list (notifications)
@@ -40,7 +43,7 @@ struct kdbus_staging_vec {
  * @user:	accounting user of the sender
  * @msg:	kernel copy of header and items; @msg->size is @hdr_size
  * @hdr_size:	H of spec 6.13
- * @vecs:	VEC / MEMFD items in order
+ * @vecs:	VEC / MEMFD items in order (@vecs_inline or allocated)
  * @n_vecs:	entries in @vecs
  * @bloom:	BLOOM_FILTER payload, or NULL
  * @dst_name:	DST_NAME string, or NULL
@@ -52,13 +55,18 @@ struct kdbus_staging_vec {
  * @memfds:	memfd files, in item order
  * @n_memfds:	number of memfds
  * @seqnum:	per-bus sequence number
- * @ts_mono:	CLOCK_MONOTONIC at staging time
- * @ts_real:	CLOCK_REALTIME at staging time
- * @meta:	sender's process metadata, NULL for kernel messages and
- *		senders with fake credentials (spec 13.2)
+ * @ts_mono:	CLOCK_MONOTONIC when the first TIMESTAMP was written
+ * @ts_real:	CLOCK_REALTIME, likewise
+ * @has_clocks:	@ts_mono and @ts_real are set (kdbus_staging_clocks())
+ * @meta:	sender's process metadata, made when the first receiver
+ *		needs a process item (kdbus_meta_msg_collect()); stays NULL
+ *		for kernel messages and senders with fake credentials
+ * @tid:	the sending thread's PID (user messages; not referenced: a
+ *		staging object lives only within its sender's SEND)
  * @rcv_ids:	receivers of a signal while monitors' copies are built,
  *		else NULL (trace extension, trace.c)
  * @n_rcv:	entries in @rcv_ids
+ * @vecs_inline: room for @vecs of a message with few payload items
  */
 struct kdbus_staging {
 	struct list_head entry;
@@ -81,9 +89,12 @@ struct kdbus_staging {
 	u64 seqnum;
 	u64 ts_mono;
 	u64 ts_real;
+	bool has_clocks;
 	struct kdbus_meta_proc *meta;
+	struct pid *tid;
 	u64 *rcv_ids;
 	unsigned int n_rcv;
+	struct kdbus_staging_vec vecs_inline[KDBUS_STAGING_INLINE_VECS];
 };
 
 struct kdbus_staging *kdbus_staging_new_user(struct kdbus_conn *src,
@@ -93,6 +104,7 @@ struct kdbus_staging *kdbus_staging_new_kernel(struct kdbus_bus *bus,
 					       u64 dst, u64 cookie_reply,
 					       u64 type, size_t payload);
 void kdbus_staging_free(struct kdbus_staging *s);
+void kdbus_staging_clocks(struct kdbus_staging *s);
 int kdbus_staging_emit(struct kdbus_staging *s, struct kdbus_conn *dst,
 		       struct kdbus_queue_entry *e);
 static inline bool kdbus_staging_is_kernel(const struct kdbus_staging *s)

@@ -235,7 +235,7 @@ static void kdbus_meta_names(struct kdbus_meta_buf *b, struct kdbus_conn *conn)
 }
 
 static void kdbus_meta_timestamp(struct kdbus_meta_buf *b,
-				 const struct kdbus_staging *s)
+				 struct kdbus_staging *s)
 {
 	struct kdbus_item *item;
 
@@ -243,6 +243,7 @@ static void kdbus_meta_timestamp(struct kdbus_meta_buf *b,
 			       sizeof(struct kdbus_timestamp));
 	if (!item)
 		return;
+	kdbus_staging_clocks(s);
 	item->timestamp.seqnum = s->seqnum;
 	item->timestamp.monotonic_ns = s->ts_mono;
 	item->timestamp.realtime_ns = s->ts_real;
@@ -326,11 +327,13 @@ u64 kdbus_meta_msg_mask(struct kdbus_staging *s, struct kdbus_conn *dst)
 
 	if (kdbus_staging_is_kernel(s))
 		return KDBUS_ATTACH_TIMESTAMP;
+	if (!dst->attach_flags_recv)
+		return 0;
 	grant = s->src->attach_flags_send | KDBUS_ATTACH_IMPLICIT;
-	if (s->meta && kdbus_meta_proc_visible(s->meta, dst))
-		grant |= KDBUS_ATTACH_PROCVIS;
-	if (!s->meta)
+	if (s->src->fake_meta)
 		grant &= ~KDBUS_ATTACH_PROC;
+	else if (pid_nr_ns(s->tid, ns_of_pid(dst->pid)))
+		grant |= KDBUS_ATTACH_PROCVIS;
 	return dst->attach_flags_recv & grant;
 }
 
@@ -339,7 +342,12 @@ u64 kdbus_meta_msg_mask(struct kdbus_staging *s, struct kdbus_conn *dst)
  * @s:		staged message, delivered by the sending task
  * @dst:	receiver
  *
- * Collects the expensive items @dst will get, once per message.
+ * Collects the process items @dst will get that no earlier receiver of
+ * the message needed; each item is collected at most once per message,
+ * so every receiver sees the same values. The snapshot itself is made
+ * for the first receiver that needs any process item: a message nobody
+ * asks metadata of costs nothing here. This runs in the sending task,
+ * within its SEND, so the items are those of the sender at send time.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -348,9 +356,16 @@ int kdbus_meta_msg_collect(struct kdbus_staging *s, struct kdbus_conn *dst)
 	u64 mask;
 	int ret;
 
-	if (!s->meta)
+	if (kdbus_staging_is_kernel(s) || s->src->fake_meta)
 		return 0;
-	mask = kdbus_meta_msg_mask(s, dst) & KDBUS_ATTACH_LAZY;
+	mask = kdbus_meta_msg_mask(s, dst) & KDBUS_ATTACH_PROC;
+	if (!mask)
+		return 0;
+	if (!s->meta) {
+		s->meta = kdbus_meta_proc_new();
+		if (!s->meta)
+			return -ENOMEM;
+	}
 	ret = kdbus_meta_proc_collect(s->meta, mask);
 	if (!ret && (mask & KDBUS_ATTACH_EXE))
 		ret = kdbus_meta_proc_resolve_exe(s->meta);

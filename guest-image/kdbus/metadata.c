@@ -6,10 +6,10 @@
  *
  * Snapshots are taken at BUS_MAKE (bus creator), HELLO (connection
  * creator) and SEND (sender, per message). The first two are complete and
- * immutable once taken. A message snapshot gets its cheap items before
- * the bus lock is taken and the expensive ones (KDBUS_ATTACH_LAZY) on
- * demand while delivering, i.e. with bus->lock held but still in the
- * sending task.
+ * immutable once taken. A message snapshot is made and filled on demand
+ * while delivering (kdbus_meta_msg_collect()), i.e. with bus->lock held
+ * but still in the sending task: only the items some receiver gets are
+ * collected, each once per message.
  *
  * Locking: none of its own; a snapshot is owned by one bus, connection or
  * message. Collection may sleep (allocations, user copies of argv[0],

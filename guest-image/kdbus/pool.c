@@ -5,12 +5,17 @@
  *
  * Locking: a pool belongs to one connection; its slice list and
  * @accounted are protected by the lock of the connection's bus
- * (bus->lock). The shmem file serialises the data writes itself.
- * mmap() does not touch the allocator.
+ * (bus->lock). Data is copied straight into the shmem file's pages (see
+ * kdbus_pool_copy()), also under bus->lock, which protects the pool's
+ * cached page (@page, @page_index) and spare slice object (@spare) too;
+ * only the kernel writes the pages, always into a slice it holds. mmap()
+ * touches neither the allocator nor the cached page.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -18,19 +23,40 @@
 #include "pool.h"
 #include "util.h"
 
+/*
+ * Slice objects: a message usually splits a free slice in two and its
+ * FREE merges them again, so the pool keeps one object that a merge
+ * released (@spare) for the next split instead of a kfree()/kzalloc()
+ * pair per message.
+ */
 static struct kdbus_pool_slice *kdbus_slice_new(struct kdbus_pool *pool,
 						size_t off, size_t size)
 {
-	struct kdbus_pool_slice *s;
+	struct kdbus_pool_slice *s = pool->spare;
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
-	if (!s)
-		return NULL;
+	if (s) {
+		pool->spare = NULL;
+		memset(s, 0, sizeof(*s));
+	} else {
+		s = kzalloc(sizeof(*s), GFP_KERNEL);
+		if (!s)
+			return NULL;
+	}
 	s->pool = pool;
 	s->off = off;
 	s->size = size;
 	s->free = true;
 	return s;
+}
+
+static void kdbus_slice_drop(struct kdbus_pool_slice *s)
+{
+	struct kdbus_pool *pool = s->pool;
+
+	if (pool->spare)
+		kfree(s);
+	else
+		pool->spare = s;
 }
 
 /**
@@ -83,6 +109,9 @@ void kdbus_pool_free(struct kdbus_pool *pool)
 		return;
 	list_for_each_entry_safe(s, tmp, &pool->slices, entry)
 		kfree(s);
+	kfree(pool->spare);
+	if (pool->page)
+		put_page(pool->page);
 	fput(pool->f);
 	kfree(pool);
 }
@@ -134,7 +163,7 @@ static void kdbus_pool_slice_free(struct kdbus_pool_slice *s)
 		if (n->free) {
 			s->size += n->size;
 			list_del(&n->entry);
-			kfree(n);
+			kdbus_slice_drop(n);
 		}
 	}
 	if (s->entry.prev != &pool->slices) {
@@ -142,7 +171,7 @@ static void kdbus_pool_slice_free(struct kdbus_pool_slice *s)
 		if (n->free) {
 			n->size += s->size;
 			list_del(&s->entry);
-			kfree(s);
+			kdbus_slice_drop(s);
 		}
 	}
 }
@@ -200,18 +229,130 @@ int kdbus_pool_release_offset(struct kdbus_pool *pool, size_t off)
 	return -ENXIO;
 }
 
+/* what kdbus_pool_copy() does with each piece of the range */
+enum kdbus_pool_op {
+	KDBUS_POOL_WRITE,	/* kernel buffer -> pool */
+	KDBUS_POOL_WRITE_USER,	/* user memory -> pool */
+	KDBUS_POOL_ZERO,	/* zeroes -> pool */
+	KDBUS_POOL_READ,	/* pool -> kernel buffer */
+};
+
+/**
+ * kdbus_pool_page() - a page of the pool's shmem file
+ * @pool:	pool (bus->lock held)
+ * @index:	page index
+ *
+ * The pool keeps a reference on the page it used last: a message
+ * usually lands where the previous one was freed (best fit, freed slices
+ * merge), so most copies find their page without a page cache lookup.
+ * The reference keeps that one page resident (reclaim and migration skip
+ * pages with extra references) until another page is used or the pool is
+ * freed; the file is never truncated while the pool exists.
+ *
+ * Return: the page (not referenced for the caller: valid while bus->lock
+ * is held and until the next call), or ERR_PTR of the lookup.
+ */
+static struct page *kdbus_pool_page(struct kdbus_pool *pool, pgoff_t index)
+{
+	struct page *page;
+
+	if (pool->page && pool->page_index == index)
+		return pool->page;
+	page = shmem_read_mapping_page(pool->f->f_mapping, index);
+	if (IS_ERR(page))
+		return page;
+	if (pool->page)
+		put_page(pool->page);
+	pool->page = page;
+	pool->page_index = index;
+	return page;
+}
+
+/**
+ * kdbus_pool_copy() - copy between a pool's pages and memory
+ * @pool:	pool
+ * @pos:	offset in the pool
+ * @len:	number of bytes
+ * @op:		direction and source
+ * @kbuf:	kernel buffer (WRITE, READ)
+ * @ubuf:	user address (WRITE_USER)
+ *
+ * Looks up (or allocates) each shmem page of the range (kdbus_pool_page())
+ * and copies through a local kernel mapping. This replaces kernel_write()/kernel_read() on
+ * the shmem file: the VFS write path (freeze protection, inode lock,
+ * timestamps, write_begin/write_end, fsnotify) cost more than the copy
+ * itself for the small messages that make up most traffic. The pool's
+ * file size never changes (it is fixed at HELLO), and user space only
+ * maps the pages read-only, so nothing else needs to be kept in step;
+ * pages are marked dirty so that they are written to swap, not dropped.
+ *
+ * User memory is copied with copy_from_user(): a range that runs into an
+ * unreadable page fails with -EFAULT (the VFS path could retry for ever,
+ * see NOTES.md "Bugs the fuzzer found").
+ *
+ * Return: 0, -EFAULT, or the page lookup's error (-ENOMEM, -ENOSPC, ...).
+ */
+static int kdbus_pool_copy(struct kdbus_pool *pool, size_t pos, size_t len,
+			   enum kdbus_pool_op op, void *kbuf,
+			   const void __user *ubuf)
+{
+	struct page *page;
+	size_t off, n;
+	int ret = 0;
+	void *addr;
+
+	while (len > 0) {
+		off = offset_in_page(pos);
+		n = min_t(size_t, len, PAGE_SIZE - off);
+		page = kdbus_pool_page(pool, pos >> PAGE_SHIFT);
+		if (IS_ERR(page))
+			return PTR_ERR(page);
+		addr = kmap_local_page(page);
+		switch (op) {
+		case KDBUS_POOL_WRITE:
+			memcpy(addr + off, kbuf, n);
+			kbuf += n;
+			break;
+		case KDBUS_POOL_WRITE_USER:
+			if (copy_from_user(addr + off, ubuf, n))
+				ret = -EFAULT;
+			ubuf += n;
+			break;
+		case KDBUS_POOL_ZERO:
+			memset(addr + off, 0, n);
+			break;
+		case KDBUS_POOL_READ:
+			memcpy(kbuf, addr + off, n);
+			kbuf += n;
+			break;
+		}
+		kunmap_local(addr);
+		if (op != KDBUS_POOL_READ) {
+			flush_dcache_page(page);
+			set_page_dirty(page);
+		}
+		if (ret < 0)
+			return ret;
+		pos += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/**
+ * kdbus_pool_slice_write() - copy a kernel buffer into a slice
+ * @slice:	the slice
+ * @off:	offset in the slice
+ * @buf:	data
+ * @len:	number of bytes
+ *
+ * Return: 0 or a negative errno (see kdbus_pool_copy()).
+ */
 int kdbus_pool_slice_write(struct kdbus_pool_slice *slice, size_t off,
 			   const void *buf, size_t len)
 {
-	loff_t pos = slice->off + off;
-	ssize_t n;
-
-	if (len == 0)
-		return 0;
-	n = kernel_write(slice->pool->f, buf, len, &pos);
-	if (n < 0)
-		return n;
-	return n == len ? 0 : -EFAULT;
+	return kdbus_pool_copy(slice->pool, slice->off + off, len,
+			       KDBUS_POOL_WRITE, (void *)buf, NULL);
 }
 
 /**
@@ -221,73 +362,28 @@ int kdbus_pool_slice_write(struct kdbus_pool_slice *slice, size_t off,
  * @buf:	user address
  * @len:	number of bytes
  *
- * The bytes go through a kernel bounce page instead of handing the user
- * range to vfs_iter_write(): when a range starts readable and runs into an
- * unreadable page, the shmem write path (generic_perform_write) finds the
- * range "partly faultable" while the atomic copy makes no progress, and
- * retries for ever with the bus lock held. copy_from_user() reports the
- * fault instead, and we turn it into EFAULT.
- *
- * Return: 0, -EFAULT for unreadable user memory, -ENOMEM, or the write's
- * error.
+ * Return: 0, -EFAULT for unreadable user memory, or a negative errno of
+ * the page lookup.
  */
 int kdbus_pool_slice_write_user(struct kdbus_pool_slice *slice, size_t off,
 				const void __user *buf, size_t len)
 {
-	size_t chunk;
-	void *bounce;
-	int ret = 0;
-
-	if (len == 0)
-		return 0;
-	bounce = kmalloc(min_t(size_t, len, PAGE_SIZE), GFP_KERNEL);
-	if (!bounce)
-		return -ENOMEM;
-	while (len > 0) {
-		chunk = min_t(size_t, len, PAGE_SIZE);
-		if (copy_from_user(bounce, buf, chunk)) {
-			ret = -EFAULT;
-			break;
-		}
-		ret = kdbus_pool_slice_write(slice, off, bounce, chunk);
-		if (ret < 0)
-			break;
-		buf += chunk;
-		off += chunk;
-		len -= chunk;
-	}
-	kfree(bounce);
-	return ret;
+	return kdbus_pool_copy(slice->pool, slice->off + off, len,
+			       KDBUS_POOL_WRITE_USER, NULL, buf);
 }
 
 int kdbus_pool_slice_write_zero(struct kdbus_pool_slice *slice, size_t off,
 				size_t len)
 {
-	static const u8 zeros[64];
-	size_t n;
-	int ret;
-
-	while (len > 0) {
-		n = min(len, sizeof(zeros));
-		ret = kdbus_pool_slice_write(slice, off, zeros, n);
-		if (ret < 0)
-			return ret;
-		off += n;
-		len -= n;
-	}
-	return 0;
+	return kdbus_pool_copy(slice->pool, slice->off + off, len,
+			       KDBUS_POOL_ZERO, NULL, NULL);
 }
 
 int kdbus_pool_slice_read(struct kdbus_pool_slice *slice, size_t off,
 			  void *buf, size_t len)
 {
-	loff_t pos = slice->off + off;
-	ssize_t n;
-
-	n = kernel_read(slice->pool->f, buf, len, &pos);
-	if (n < 0)
-		return n;
-	return n == len ? 0 : -EFAULT;
+	return kdbus_pool_copy(slice->pool, slice->off + off, len,
+			       KDBUS_POOL_READ, buf, NULL);
 }
 
 /**

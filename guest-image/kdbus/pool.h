@@ -35,12 +35,18 @@ struct kdbus_pool_slice {
  * @size:	size in bytes
  * @accounted:	bytes in slices holding still-queued messages (spec 7.3)
  * @slices:	all slices, sorted by offset
+ * @page:	the shmem page copied to or from last (referenced), or NULL
+ * @page_index:	its index in @f
+ * @spare:	a slice object kept for the next split, or NULL
  */
 struct kdbus_pool {
 	struct file *f;
 	size_t size;
 	size_t accounted;
 	struct list_head slices;
+	struct page *page;
+	pgoff_t page_index;
+	struct kdbus_pool_slice *spare;
 };
 
 struct kdbus_pool *kdbus_pool_new(const char *name, size_t size);

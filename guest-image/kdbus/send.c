@@ -568,11 +568,12 @@ exit:
 		ret = -EFAULT;
 	if (cancel)
 		fput(cancel);
-	if (s) {
-		mutex_lock(&bus->lock);
-		kdbus_staging_free(s);
-		mutex_unlock(&bus->lock);
-	}
+	/*
+	 * Every receiver's entry has its own copy (pool slice, file
+	 * references): once delivery is done the staging object is private
+	 * to this SEND again and is freed without the bus lock.
+	 */
+	kdbus_staging_free(s);
 	kdbus_args_clear(&margs, 0);
 	return kdbus_args_clear(&args, ret > 0 ? 0 : ret);
 }
