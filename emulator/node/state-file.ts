@@ -117,6 +117,7 @@ export async function makeState(dir = GUEST_DIR, log: (s: string) => void = () =
     initrdSha256: manifest.files['initrd.img'].sha256,
     v86Version: V86_VERSION,
     memorySize: MEMORY_SIZE,
+    cmdline: manifest.cmdline,
     devices: MACHINE_SHAPE.devices,
     state: { sha256: await sha256Hex(packed), size: packed.length },
     consoleTail,

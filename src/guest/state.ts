@@ -19,6 +19,11 @@ export interface StateInfo {
   initrdSha256: string;
   v86Version: string;
   memorySize: number;
+  /**
+   * The manifest's kernel command line the state was booted with (the state
+   * maker adds init_on_free=1 to it, emulator/node/state-file.ts); '' in format 1.
+   */
+  cmdline: string;
   /** The emulated devices (see MachineShape); '' in states made before it was recorded. */
   devices: string;
   state: ArtifactEntry;
@@ -40,10 +45,15 @@ export function parseStateInfo(json: unknown): StateInfo {
       typeof json.consoleTail !== 'string' || typeof json.bootMs !== 'number') {
     throw new ArtifactError(STATE_INFO_FILE, 'malformed (remove it and run npm run build)');
   }
-  if (json.devices !== undefined && typeof json.devices !== 'string') {
+  if ((json.devices !== undefined && typeof json.devices !== 'string') ||
+      (json.format === STATE_FORMAT && typeof json.cmdline !== 'string')) {
     throw new ArtifactError(STATE_INFO_FILE, 'malformed (remove it and run npm run build)');
   }
-  return { ...(json as unknown as StateInfo), devices: typeof json.devices === 'string' ? json.devices : '' };
+  return {
+    ...(json as unknown as StateInfo),
+    devices: typeof json.devices === 'string' ? json.devices : '',
+    cmdline: typeof json.cmdline === 'string' ? json.cmdline : '',
+  };
 }
 
 /** What a saved state must match besides the guest files: v86 restores only into the same machine. */
@@ -59,6 +69,7 @@ export function staleReason(info: StateInfo, manifest: GuestManifest, shape: Mac
   if (info.format !== STATE_FORMAT) return `it was saved in format ${info.format}, this is ${STATE_FORMAT}`;
   if (info.kernelSha256 !== manifest.files.bzImage.sha256) return 'it was made from another bzImage';
   if (info.initrdSha256 !== manifest.files['initrd.img'].sha256) return 'it was made from another initrd.img';
+  if (info.cmdline !== manifest.cmdline) return 'it was booted with another kernel command line';
   if (info.v86Version !== shape.v86Version) return `it was made with v86 ${info.v86Version}, this is ${shape.v86Version}`;
   if (info.memorySize !== shape.memorySize) return 'it was made with another memory size';
   if (info.devices !== shape.devices) return `it was made for other devices (${info.devices || 'unrecorded'}, now ${shape.devices})`;

@@ -38,7 +38,7 @@ describe('manifest', () => {
 describe('state info', () => {
   const info: StateInfo = {
     format: 2, kernelSha256: 'a'.repeat(64), initrdSha256: 'b'.repeat(64), v86Version: '0.5.462',
-    memorySize: 1024, devices: 'uart1', state: { sha256: 'e'.repeat(64), size: 10 }, consoleTail: '# ', bootMs: 1,
+    memorySize: 1024, cmdline: 'quiet', devices: 'uart1', state: { sha256: 'e'.repeat(64), size: 10 }, consoleTail: '# ', bootMs: 1,
   };
 
   const shape = { v86Version: '0.5.462', memorySize: 1024, devices: 'uart1' };
@@ -48,6 +48,7 @@ describe('state info', () => {
     expect(staleReason(parseStateInfo(info), m, shape)).toBeNull();
     expect(staleReason({ ...info, kernelSha256: 'f'.repeat(64) }, m, shape)).toMatch(/bzImage/);
     expect(staleReason({ ...info, initrdSha256: 'f'.repeat(64) }, m, shape)).toMatch(/initrd/);
+    expect(staleReason({ ...info, cmdline: 'console=ttyS0' }, m, shape)).toBe('it was booted with another kernel command line');
     expect(staleReason(info, m, { ...shape, v86Version: '0.5.999' })).toMatch(/v86 0\.5\.462/);
     expect(staleReason(info, m, { ...shape, memorySize: 2048 })).toMatch(/memory size/);
     expect(staleReason(info, m, { ...shape, devices: 'uart1,virtio-console' })).toMatch(/other devices \(uart1, now uart1,virtio-console\)/);
@@ -60,5 +61,7 @@ describe('state info', () => {
   it('rejects a malformed state.json by name', () => {
     expect(() => parseStateInfo({ format: 2 })).toThrow(/state\.json: malformed/);
     expect(() => parseStateInfo({ ...info, format: 3 })).toThrow(/state\.json: malformed/);
+    const { cmdline: _missing, ...withoutCmdline } = info;
+    expect(() => parseStateInfo(withoutCmdline)).toThrow(/state\.json: malformed/);
   });
 });
