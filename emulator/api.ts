@@ -22,7 +22,8 @@ export type MachineStatus =
   | { state: 'ready'; mode: BootMode; msToReady: number }
   | { state: 'crashed'; report: KernelReport }
   | { state: 'error'; message: string; file?: string }
-  | { state: 'stopped' };
+  /** reason: set when the guest itself halted, powered off or restarted (a restart then starts again). */
+  | { state: 'stopped'; reason?: string };
 
 export interface StartOptions {
   mode: BootMode;

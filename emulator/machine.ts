@@ -16,6 +16,7 @@ import type {
 } from './api.js';
 import { CrashDetector, type KernelReport } from './crash-detector.js';
 import { ByteBatcher } from './byte-batcher.js';
+import { POWER_EVENT_TEXT, PowerDetector, type GuestPowerEvent } from './power-detector.js';
 import { KpdChannel } from './kpd-channel.js';
 import { TraceChannel, type TraceChannelStats } from './trace-channel.js';
 
@@ -135,18 +136,19 @@ export class GuestMachine implements PlaygroundEmulator {
     await this.start(this.options);
   }
 
-  async stop(): Promise<void> {
+  /** @param reason why, when the guest itself stopped (see guestPower()). */
+  async stop(reason?: string): Promise<void> {
     this.run++;
     const boot = this.boot;
     this.boot = null;
-    this.kpd?.close('the machine stopped');
+    this.kpd?.close(reason ?? 'the machine stopped');
     this.kpd = null;
-    this.trace?.close('the machine stopped');
+    this.trace?.close(reason ?? 'the machine stopped');
     this.trace = null;
     if (boot) {
       await boot.emulator.stop();
       await boot.emulator.destroy();
-      this.emit({ state: 'stopped' });
+      this.emit(reason ? { state: 'stopped', reason } : { state: 'stopped' });
     }
   }
 
@@ -315,7 +317,12 @@ export class GuestMachine implements PlaygroundEmulator {
       this.deliverConsole(bytes);
       for (const report of detector.push(bytes)) this.report(report);
     });
-    emulator.add_listener('serial0-output-byte', (b) => console.push(b));
+    const power = new PowerDetector();
+    emulator.add_listener('serial0-output-byte', (b) => {
+      console.push(b);
+      const event = power.push(b);
+      if (event) this.guestPower(emulator, event);
+    });
     const kpd = (this.kpd = new KpdChannel(
       (bytes) => emulator.serial_send_bytes(1, bytes),
       (text) => {
@@ -381,6 +388,25 @@ export class GuestMachine implements PlaygroundEmulator {
     this.crashed = true;
     this.emit({ state: 'crashed', report });
     if (report.kind === 'panic') this.afterPanic();
+  }
+
+  /**
+   * The guest restarts, halts or powers off (power-detector.ts says why v86
+   * must not be left to do it): stop the emulator now, in the slice that
+   * printed the kernel's line; then, once the console has passed that line
+   * on, stop the machine, and for a restart start it again as it was
+   * started, as a real machine comes back. Only this boot's emulator.
+   */
+  private guestPower(emulator: V86, event: GuestPowerEvent): void {
+    if (this.boot?.emulator !== emulator) return;
+    void emulator.stop();
+    // Queued after the console batcher's flush, which the line's first byte queued.
+    queueMicrotask(() => {
+      if (this.boot?.emulator !== emulator) return;
+      const run = this.stop(POWER_EVENT_TEXT[event]);
+      // start() reports its own failure as an 'error' status.
+      if (event === 'restart') void run.then(() => this.start(this.options)).catch(() => undefined);
+    });
   }
 
   /**

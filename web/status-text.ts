@@ -57,6 +57,6 @@ export function describeStatus(status: MachineStatus | null, bootNote?: string, 
     case 'error':
       return { text: `Error: ${status.message}`, busy: false, canRestart: true, tone: 'bad' };
     case 'stopped':
-      return { text: 'Stopped', busy: false, canRestart: true, tone: 'info' };
+      return { text: status.reason ? `Stopped: ${status.reason}` : 'Stopped', busy: false, canRestart: true, tone: 'info' };
   }
 }

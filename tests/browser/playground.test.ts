@@ -163,6 +163,35 @@ describe('playground in the browser', () => {
     await expectNoKernelReports(page);
   }, TEST_MS);
 
+  it('comes back after the guest reboots itself, and says so when it halts', async () => {
+    const { page } = await playground();
+    await waitForPrompt(page);
+    // Every status the page shows from here on, in order.
+    await page.evaluate(() => {
+      const el = document.querySelector('[data-testid="status"]')!;
+      const seen: string[] = ((window as Window & { seenStates?: string[] }).seenStates = []);
+      new MutationObserver(() => seen.push(el.getAttribute('data-state') ?? '')).observe(el, { attributes: true, attributeFilter: ['data-state'] });
+    });
+    await typeLine(page, 'touch /tmp/old-machine; reboot');
+    await waitForText(page, /reboot: Restarting system/);
+    await page.waitForFunction(() => {
+      const seen = (window as Window & { seenStates?: string[] }).seenStates ?? [];
+      return seen.includes('stopped') && seen.at(-1) === 'ready';
+    }, undefined, { timeout: 60_000, polling: 100 });
+    // A new machine: the old one's files are gone, commands run.
+    await waitForPrompt(page);
+    await typeLine(page, 'ls /tmp/old-machine; echo after-$((3+4))');
+    await waitForText(page, /^after-7$/m);
+    expect(await terminalText(page)).toMatch(/No such file or directory/);
+
+    await typeLine(page, 'poweroff');
+    expect(await waitForState(page, 'stopped')).toBe('Stopped: the guest halted');
+    expect(await page.getByTestId('restart').isVisible()).toBe(true);
+    await page.getByTestId('restart').click();
+    await waitForPrompt(page);
+    await expectNoKernelReports(page);
+  }, TEST_MS);
+
   it('boots cold with ?boot=cold', async () => {
     const { page } = await playground('?boot=cold');
     const t0 = Date.now();

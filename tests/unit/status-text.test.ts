@@ -44,6 +44,7 @@ describe('describeStatus', () => {
 
   it('shows stopped', () => {
     expect(describeStatus({ state: 'stopped' })).toMatchObject({ text: 'Stopped', busy: false });
+    expect(describeStatus({ state: 'stopped', reason: 'the guest halted' })).toMatchObject({ text: 'Stopped: the guest halted', canRestart: true });
   });
 });
 
