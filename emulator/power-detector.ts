@@ -2,7 +2,8 @@
 /**
  * Recognises the kernel's last line before it restarts, halts or powers off
  * the machine (kernel/reboot.c: "reboot: Restarting system", "reboot: System
- * halted", "reboot: Power down"), byte by byte as v86 emits the console.
+ * halted", "reboot: Power down"; SysRq-B's "sysrq: Resetting"), byte by
+ * byte as v86 emits the console.
  *
  * Why byte by byte: v86 cannot reset a running guest. After the reset the
  * guest asks for (keyboard controller or port 0xCF9), v86 runs the BIOS
@@ -18,6 +19,8 @@ export type GuestPowerEvent = 'restart' | 'halt' | 'power-off';
 
 const LINES: ReadonlyArray<[RegExp, GuestPowerEvent]> = [
   [/reboot: Restarting system/, 'restart'],
+  // SysRq-B resets at once, without kernel_restart()'s line.
+  [/sysrq: Resetting/, 'restart'],
   [/reboot: System halted/, 'halt'],
   [/reboot: Power down/, 'power-off'],
 ];

@@ -35,6 +35,19 @@ describe('guest power events', () => {
     }, 120_000);
   }
 
+  it('SysRq-B (an immediate reset) restarts the machine too', async () => {
+    const guest = await bootGuest('cold');
+    try {
+      const from = guest.statuses.length;
+      guest.machine.write(new TextEncoder().encode('echo b > /proc/sysrq-trigger\r'));
+      expect(await nextStatus(guest.statuses, from, 'stopped')).toEqual({ state: 'stopped', reason: 'the guest restarted itself' });
+      expect(await nextStatus(guest.statuses, from, 'ready')).toMatchObject({ state: 'ready', mode: 'cold' });
+      expect(await guest.run('echo $((6*7))')).toMatchObject({ status: 0, stdout: '42\n' });
+    } finally {
+      await guest.machine.stop();
+    }
+  }, 120_000);
+
   it('poweroff stops the machine with the reason, and Restart brings it back', async () => {
     const guest = await bootGuest('snapshot');
     try {

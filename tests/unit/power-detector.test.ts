@@ -17,6 +17,7 @@ describe('PowerDetector', () => {
     expect(feed(new PowerDetector(), text)).toEqual([[text.length - 1, 'restart']]);
     expect(feed(new PowerDetector(), 'reboot: System halted\r\n')).toEqual([[22, 'halt']]);
     expect(feed(new PowerDetector(), 'reboot: Power down\n')).toEqual([[18, 'power-off']]);
+    expect(feed(new PowerDetector(), 'sysrq: Resetting\r\n')).toEqual([[17, 'restart']]);
   });
 
   it('keeps its line across calls, and ignores other lines and an unfinished one', () => {
