@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /**
  * The saved machine state for instant start (public/guest/state.json beside
- * state.bin.xz, stored as state-encoding.ts says). A state is only valid for the exact kernel, initrd, v86 build
- * and machine shape it was made with, so all of those are recorded and checked.
+ * state.bin.xz, stored as state-encoding.ts says). A state is only valid for
+ * the exact kernel, initrd, command line, v86 build and machine shape it was
+ * made with, so all of those are recorded and checked.
  */
 import { ArtifactError, type ArtifactEntry, type GuestManifest } from './manifest.js';
 
