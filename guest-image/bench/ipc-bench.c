@@ -93,13 +93,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bench-util.h"
+#include "bench-kdbus.h"
 
 /* Large enough that a 1 MiB message fits the receive quota (a third of half the pool). */
-#define POOL_SIZE	(16u << 20)
 #define MAX_BYTES	(1u << 20)
 #define MEMFD_BYTES	(1u << 20)
-#define PAGE		4096u
 #define TIMEOUT_NS	(600ULL * 1000000000ULL)
 #define SEALS		(F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL)
 
@@ -108,12 +106,6 @@
 static const uint32_t sizes[] = { 64, 64 << 10, 1 << 20 };
 #define NSIZES		(sizeof(sizes) / sizeof(sizes[0]))
 static unsigned n_small = 500, n_big = 20, n_memfd = 40;
-
-struct conn {
-	int fd;
-	uint64_t id;
-	const uint8_t *pool;
-};
 
 /* How a connection says HELLO: attach masks (send = recv); for "meta" a description and a name. */
 struct conn_opts {
@@ -128,32 +120,6 @@ static void die(const char *what)
 {
 	fprintf(stderr, "ipc-bench[%d]: %s: %s\n", (int)getpid(), what, strerror(errno));
 	exit(1);
-}
-
-static void pool_free(const struct conn *c, uint64_t offset)
-{
-	struct kdbus_cmd_free cmd = { .size = sizeof(cmd), .offset = offset };
-
-	if (ioctl(c->fd, KDBUS_CMD_FREE, &cmd) < 0)
-		die("KDBUS_CMD_FREE");
-}
-
-static int make_bus(const char *name)
-{
-	_Alignas(8) uint8_t buf[256] = { 0 };
-	struct kdbus_cmd *cmd = (struct kdbus_cmd *)buf;
-	struct kdbus_bloom_parameter bloom = { .size = 64, .n_hash = 1 };
-	uint8_t *pos = (uint8_t *)cmd->items;
-	int fd = open("/sys/fs/kdbus/control", O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		die("open /sys/fs/kdbus/control");
-	put_item(&pos, KDBUS_ITEM_MAKE_NAME, name, strlen(name) + 1);
-	put_item(&pos, KDBUS_ITEM_BLOOM_PARAMETER, &bloom, sizeof(bloom));
-	cmd->size = pos - buf;
-	if (ioctl(fd, KDBUS_CMD_BUS_MAKE, cmd) < 0)
-		die("KDBUS_CMD_BUS_MAKE");
-	return fd;
 }
 
 static struct conn hello(const char *path, const struct conn_opts *o)
@@ -194,19 +160,6 @@ static struct conn hello(const char *path, const struct conn_opts *o)
 	return c;
 }
 
-/* The first item of `type` in a message in the pool, or NULL. */
-static const struct kdbus_item *find_item(const struct kdbus_msg *msg, uint64_t type)
-{
-	const struct kdbus_item *item = msg->items;
-
-	while ((const uint8_t *)item < (const uint8_t *)msg + msg->size) {
-		if (item->type == type)
-			return item;
-		item = KDBUS_ITEM_NEXT(item);
-	}
-	return NULL;
-}
-
 /* The payload of a message in the pool: its first PAYLOAD_OFF item. */
 static const uint8_t *payload(const struct kdbus_msg *msg, uint64_t *len)
 {
@@ -214,17 +167,6 @@ static const uint8_t *payload(const struct kdbus_msg *msg, uint64_t *len)
 
 	*len = item ? item->vec.size : 0;
 	return item ? (const uint8_t *)msg + item->vec.offset : NULL;
-}
-
-/* The receiver's "consumption" of a 1 MiB payload: byte p of every 4 KiB page p, summed. */
-static uint64_t page_sum(const uint8_t *p, size_t len)
-{
-	uint64_t sum = 0;
-	size_t off, page;
-
-	for (off = 0, page = 0; off < len; off += PAGE, page++)
-		sum += p[off + page % PAGE];
-	return sum;
 }
 
 /*

@@ -42,20 +42,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "bench-util.h"
+#include "bench-kdbus.h"
 
-#define POOL_SIZE	(16u << 20)
 #define BYTES		(1u << 20)
-#define PAGE		4096u
 #define CHUNK		(64u << 10)
 #define SEALS		(F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL)
 #define MAX_N		1000
-
-struct conn {
-	int fd;
-	uint64_t id;
-	const uint8_t *pool;
-};
 
 struct step {
 	const char *name;
@@ -103,32 +95,6 @@ static void print_step(struct step *s)
 #define T0(s)	do { f0 = minflt(); t0 = now_ns(); } while (0)
 #define T1(s)	do { (s)->ns[(s)->n++] = now_ns() - t0; (s)->faults += minflt() - f0; } while (0)
 
-static void pool_free(const struct conn *c, uint64_t offset)
-{
-	struct kdbus_cmd_free cmd = { .size = sizeof(cmd), .offset = offset };
-
-	if (ioctl(c->fd, KDBUS_CMD_FREE, &cmd) < 0)
-		die("KDBUS_CMD_FREE");
-}
-
-static int make_bus(const char *name)
-{
-	_Alignas(8) uint8_t buf[256] = { 0 };
-	struct kdbus_cmd *cmd = (struct kdbus_cmd *)buf;
-	struct kdbus_bloom_parameter bloom = { .size = 64, .n_hash = 1 };
-	uint8_t *pos = (uint8_t *)cmd->items;
-	int fd = open("/sys/fs/kdbus/control", O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		die("open /sys/fs/kdbus/control");
-	put_item(&pos, KDBUS_ITEM_MAKE_NAME, name, strlen(name) + 1);
-	put_item(&pos, KDBUS_ITEM_BLOOM_PARAMETER, &bloom, sizeof(bloom));
-	cmd->size = pos - buf;
-	if (ioctl(fd, KDBUS_CMD_BUS_MAKE, cmd) < 0)
-		die("KDBUS_CMD_BUS_MAKE");
-	return fd;
-}
-
 static struct conn hello(const char *path)
 {
 	struct kdbus_cmd_hello cmd = { .size = sizeof(cmd), .pool_size = POOL_SIZE };
@@ -147,28 +113,6 @@ static struct conn hello(const char *path)
 	c.pool = map;
 	pool_free(&c, cmd.offset);
 	return c;
-}
-
-static const struct kdbus_item *find_item(const struct kdbus_msg *msg, uint64_t type)
-{
-	const struct kdbus_item *item = msg->items;
-
-	while ((const uint8_t *)item < (const uint8_t *)msg + msg->size) {
-		if (item->type == type)
-			return item;
-		item = KDBUS_ITEM_NEXT(item);
-	}
-	return NULL;
-}
-
-static uint64_t page_sum(const uint8_t *p, size_t len)
-{
-	uint64_t sum = 0;
-	size_t off, page;
-
-	for (off = 0, page = 0; off < len; off += PAGE, page++)
-		sum += p[off + page % PAGE];
-	return sum;
 }
 
 enum how { MMAP, POPULATE, WILLNEED, PREAD, NONE };
