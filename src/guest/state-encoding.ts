@@ -6,7 +6,7 @@
  * Why not zstd, which v86 restores by itself: the state is most of what a
  * first visit downloads (issue #2's budget is 3 MB), and filter + xz makes
  * it ~10 % smaller than zstd -19 (2.27 vs 2.54 MB). The price is decoding
- * here, in a WebAssembly xz decoder: ~0.2 s for the ~11 MB state, which a
+ * here, in a WebAssembly xz decoder: ~0.25 s for the ~11 MB state, which a
  * restore then hands to v86 uncompressed.
  */
 import xz from 'xz-decompress';
