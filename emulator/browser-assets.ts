@@ -7,6 +7,8 @@
  */
 import wasmUrl from 'v86/build/v86.wasm?url';
 import { ArtifactError } from '../src/guest/manifest.js';
+import { decodeState } from '../src/guest/state-encoding.js';
+import { STATE_FILE } from '../src/guest/state.js';
 import type { AssetSource, ProgressListener } from './machine.js';
 
 /** Reads a response body chunk by chunk, reporting bytes so far and the expected total (0 = unknown). */
@@ -75,6 +77,11 @@ export class BrowserAssetSource implements AssetSource {
     } catch (err) {
       throw new ArtifactError(name, `download failed (${err instanceof Error ? err.message : String(err)})`);
     }
+  }
+
+  /** Decoded every time: a page keeps nothing between visits but the HTTP cache. */
+  decodeState(stored: Uint8Array): Promise<Uint8Array> {
+    return decodeState(STATE_FILE, stored);
   }
 
   wasm(): Promise<WebAssembly.Module> {

@@ -8,7 +8,6 @@
  */
 import { V86, type V86Options } from 'v86';
 import { ArtifactError, parseManifest, verifyArtifact, type ArtifactName, type GuestManifest } from '../src/guest/manifest.js';
-import { decodeState } from '../src/guest/state-encoding.js';
 import { STATE_FILE, STATE_INFO_FILE, parseStateInfo, staleReason, type MachineShape, type StateInfo } from '../src/guest/state.js';
 import type {
   BootMode, BytesListener, ExecResult, MachineStatus, PlaygroundEmulator, ReportListener, StartOptions, StatusListener,
@@ -52,10 +51,10 @@ export interface AssetSource {
   /** v86.wasm, compiled. */
   wasm(): Promise<WebAssembly.Module>;
   /**
-   * v86's state bytes from the verified stored state (its sha256 given), when
-   * this source can do better than decoding it each time (Node keeps a cache).
+   * v86's state bytes from the verified stored state (its sha256 given):
+   * decoded (src/guest/state-encoding.ts), or from Node's cache of that.
    */
-  decodeState?(stored: Uint8Array, sha256: string): Promise<Uint8Array>;
+  decodeState(stored: Uint8Array, sha256: string): Promise<Uint8Array>;
 }
 
 /** Virtio console port 1 carries the agent's trace (docs/trace-protocol.md). */
@@ -136,8 +135,9 @@ export class GuestMachine implements PlaygroundEmulator {
     }
   }
 
-  async restart(): Promise<void> {
-    await this.stop();
+  /** @param reason as for stop(), when the guest itself restarted. */
+  async restart(reason?: string): Promise<void> {
+    await this.stop(reason);
     await this.start(this.options);
   }
 
@@ -243,10 +243,7 @@ export class GuestMachine implements PlaygroundEmulator {
     if (stale) return `the saved state is stale: ${stale}`;
     const stored = await this.load(STATE_FILE);
     await verifyArtifact(STATE_FILE, stored, info.state);
-    const state = this.assets.decodeState
-      ? await this.assets.decodeState(stored, info.state.sha256)
-      : await decodeState(STATE_FILE, stored);
-    return { info, state };
+    return { info, state: await this.assets.decodeState(stored, info.state.sha256) };
   }
 
   private async startOnce(options: StartOptions, run: number): Promise<void> {
@@ -411,9 +408,9 @@ export class GuestMachine implements PlaygroundEmulator {
     // Queued after the console batcher's flush, which the line's first byte queued.
     queueMicrotask(() => {
       if (this.boot?.emulator !== emulator) return;
-      const run = this.stop(POWER_EVENT_TEXT[event]);
+      const reason = POWER_EVENT_TEXT[event];
       // start() reports its own failure as an 'error' status.
-      if (event === 'restart') void run.then(() => this.start(this.options)).catch(() => undefined);
+      void (event === 'restart' ? this.restart(reason) : this.stop(reason)).catch(() => undefined);
     });
   }
 

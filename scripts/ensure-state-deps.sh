@@ -4,11 +4,5 @@
 # Installs it when we are root; otherwise says what to run.
 set -euo pipefail
 command -v xz >/dev/null && exit 0
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-	echo "[state] installing xz-utils"
-	apt-get update -qq || { sleep 10; apt-get update -qq; } || echo "[state] warning: apt-get update failed; using the lists we have"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends xz-utils >/dev/null
-else
-	echo "[state] making the saved state needs xz: sudo apt-get install xz-utils" >&2
-	exit 1
-fi
+. "$(dirname "$0")/debian-packages.sh"
+install_or_explain state "making the saved state" xz-utils

@@ -10,12 +10,5 @@ command -v i686-linux-gnu-gcc >/dev/null || need+=(gcc-i686-linux-gnu libc6-dev-
 command -v make >/dev/null || need+=(make)
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
 command -v tshark >/dev/null || need+=(tshark)
-[ ${#need[@]} = 0 ] && exit 0
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-	echo "[test] installing ${need[*]}"
-	apt-get update -qq || { sleep 10; apt-get update -qq; } || echo "[test] warning: apt-get update failed; using the lists we have"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-else
-	echo "[test] npm test needs these Debian packages: sudo apt-get install ${need[*]}" >&2
-	exit 1
-fi
+. "$(dirname "$0")/debian-packages.sh"
+install_or_explain test "npm test" "${need[@]}"

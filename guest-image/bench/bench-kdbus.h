@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the kdbus benchmark programs (ipc-bench, memfd-steps) share: a
+ * What the kdbus benchmark programs (ipc-bench, memfd-steps, trace-load) share: a
  * connection with its mapped pool, FREE, making a bus, finding an item in
  * a received message, and how a receiver "consumes" a payload
  * (page_sum()). The including program defines die(), which reports what
@@ -18,8 +18,13 @@
 
 #include "bench-util.h"
 
+/* a program may size its pools itself by defining POOL_SIZE first */
+#ifndef POOL_SIZE
 #define POOL_SIZE	(16u << 20)
+#endif
 #define PAGE		4096u
+/* the bloom filter size of make_bus()'s buses, which a broadcast's filter must match */
+#define BLOOM_SIZE	64u
 
 struct conn {
 	int fd;
@@ -37,12 +42,12 @@ static inline void pool_free(const struct conn *c, uint64_t offset)
 		die("KDBUS_CMD_FREE");
 }
 
-/* A bus named `name` ("<uid>-..."), 64-byte blooms; returns the fd that keeps it alive. */
+/* A bus named `name` ("<uid>-..."); returns the fd that keeps it alive. */
 static inline int make_bus(const char *name)
 {
 	_Alignas(8) uint8_t buf[256] = { 0 };
 	struct kdbus_cmd *cmd = (struct kdbus_cmd *)buf;
-	struct kdbus_bloom_parameter bloom = { .size = 64, .n_hash = 1 };
+	struct kdbus_bloom_parameter bloom = { .size = BLOOM_SIZE, .n_hash = 1 };
 	uint8_t *pos = (uint8_t *)cmd->items;
 	int fd = open("/sys/fs/kdbus/control", O_RDWR | O_CLOEXEC);
 

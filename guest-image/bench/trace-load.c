@@ -33,10 +33,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bench-util.h"
-
 #define POOL_SIZE	(1u << 20)
-#define BLOOM_SIZE	64u
+#include "bench-kdbus.h"
+
 #define WAIT_MS		500
 #define MAX_BODY	4096u
 
@@ -136,26 +135,6 @@ static size_t make_signal(uint8_t *buf, size_t len, uint32_t serial)
 	w_string(&w, body, len);
 	memcpy(buf + 4, &(uint32_t){ w.len - body_at }, 4);
 	return w.len;
-}
-
-static int make_bus(void)
-{
-	_Alignas(8) uint8_t buf[256] = { 0 };
-	struct kdbus_cmd *cmd = (struct kdbus_cmd *)buf;
-	struct kdbus_bloom_parameter bloom = { .size = BLOOM_SIZE, .n_hash = 1 };
-	uint8_t *pos = (uint8_t *)cmd->items;
-	char name[64];
-	int fd = open("/sys/fs/kdbus/control", O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		die("open /sys/fs/kdbus/control");
-	snprintf(name, sizeof(name), "%u-trace-load", (unsigned)getuid());
-	put_item(&pos, KDBUS_ITEM_MAKE_NAME, name, strlen(name) + 1);
-	put_item(&pos, KDBUS_ITEM_BLOOM_PARAMETER, &bloom, sizeof(bloom));
-	cmd->size = pos - buf;
-	if (ioctl(fd, KDBUS_CMD_BUS_MAKE, cmd) < 0)
-		die("KDBUS_CMD_BUS_MAKE");
-	return fd;
 }
 
 static int hello(uint64_t attach)
@@ -261,11 +240,13 @@ int main(int argc, char **argv)
 	static uint8_t wire[MAX_BODY + 256];
 	uint64_t start, end, next, total, sent = 0;
 	unsigned long ticks;
+	char name[64];
 	size_t len;
 	int fd;
 
 	parse_args(argc, argv, &l);
-	make_bus();
+	snprintf(name, sizeof(name), "%u-trace-load", (unsigned)getuid());
+	make_bus(name);
 	usleep(WAIT_MS * 1000);
 	fd = hello(l.attach);
 	len = make_signal(wire, l.body, 1);

@@ -14,17 +14,23 @@ function nextStatus(statuses: MachineStatus[], from: number, state: MachineStatu
 }
 
 describe('guest power events', () => {
-  for (const mode of ['snapshot', 'cold'] as BootMode[]) {
-    it(`reboot restarts the machine (${mode})`, async () => {
+  // Typed as a user types them: `reboot` lets busybox init stop everything before the
+  // kernel restarts; SysRq-B resets at once, without kernel_restart()'s line.
+  const restarts: Array<{ mode: BootMode; command: string; line: RegExp }> = [
+    { mode: 'snapshot', command: 'reboot', line: /reboot: Restarting system/ },
+    { mode: 'cold', command: 'reboot', line: /reboot: Restarting system/ },
+    { mode: 'cold', command: 'echo b > /proc/sysrq-trigger', line: /sysrq: Resetting/ },
+  ];
+  for (const { mode, command, line } of restarts) {
+    it(`${command} restarts the machine (${mode})`, async () => {
       const guest = await bootGuest(mode);
       try {
-        expect(await guest.run('echo $$ > /tmp/before; cat /proc/uptime')).toMatchObject({ status: 0 });
+        expect(await guest.run('echo $$ > /tmp/before')).toMatchObject({ status: 0 });
         const from = guest.statuses.length;
-        // As a user types it: busybox init stops everything, then the kernel restarts.
-        guest.machine.write(new TextEncoder().encode('reboot\r'));
+        guest.machine.write(new TextEncoder().encode(`${command}\r`));
         expect(await nextStatus(guest.statuses, from, 'stopped')).toEqual({ state: 'stopped', reason: 'the guest restarted itself' });
         expect(await nextStatus(guest.statuses, from, 'ready')).toMatchObject({ state: 'ready', mode });
-        expect(guest.console()).toMatch(/reboot: Restarting system/);
+        expect(guest.console()).toMatch(line);
         // A fresh machine: /tmp is empty again, and commands run.
         expect(await guest.run('ls /tmp/before 2>&1; echo $((6*7))')).toMatchObject({ status: 0, stdout: expect.stringMatching(/No such file[\s\S]*\n42\n$/) });
         expect(guest.statuses.filter((s) => s.state === 'crashed' || s.state === 'error')).toEqual([]);
@@ -34,19 +40,6 @@ describe('guest power events', () => {
       }
     }, 120_000);
   }
-
-  it('SysRq-B (an immediate reset) restarts the machine too', async () => {
-    const guest = await bootGuest('cold');
-    try {
-      const from = guest.statuses.length;
-      guest.machine.write(new TextEncoder().encode('echo b > /proc/sysrq-trigger\r'));
-      expect(await nextStatus(guest.statuses, from, 'stopped')).toEqual({ state: 'stopped', reason: 'the guest restarted itself' });
-      expect(await nextStatus(guest.statuses, from, 'ready')).toMatchObject({ state: 'ready', mode: 'cold' });
-      expect(await guest.run('echo $((6*7))')).toMatchObject({ status: 0, stdout: '42\n' });
-    } finally {
-      await guest.machine.stop();
-    }
-  }, 120_000);
 
   it('poweroff stops the machine with the reason, and Restart brings it back', async () => {
     const guest = await bootGuest('snapshot');
